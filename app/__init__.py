@@ -1,0 +1,1 @@
+"""Maillage: an asynchronous forum for professional networks."""

@@ -1,0 +1,47 @@
+"""CSRF protection: a per-session token checked on every state-changing request.
+
+Forms carry it as `csrf_token`, htmx sends it as the `X-CSRF-Token` header (set
+once on <body> with hx-headers). Requests authenticated by an API key carry no
+cookie, so they cannot be forged from another site and need no token.
+"""
+
+import hmac
+import secrets
+
+from fastapi import Request
+
+from app.errors import Forbidden
+from app.i18n import _
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_KEY = "csrf"
+FORM_FIELD = "csrf_token"
+HEADER = "x-csrf-token"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(SESSION_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[SESSION_KEY] = token
+    return token
+
+
+def uses_api_key(request: Request) -> bool:
+    return request.headers.get("authorization", "").lower().startswith("bearer ")
+
+
+async def verify_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS or uses_api_key(request):
+        return
+    expected = request.session.get(SESSION_KEY)
+    given = request.headers.get(HEADER)
+    if given is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        given = (await request.form()).get(FORM_FIELD)
+    if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
+        raise Forbidden(
+            _("This form has expired or was not sent from Maillage. Reload the page and try again."),
+            code="csrf_failed",
+        )

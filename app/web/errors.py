@@ -1,0 +1,107 @@
+"""Every error becomes a page in the site's layout or a JSON error with a stable code."""
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from app.errors import DomainError, NotAuthenticated
+from app.i18n import _
+from app.web.deps import load_principal
+from app.web.render import render
+
+log = logging.getLogger(__name__)
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _titles() -> dict[int, str]:
+    return {
+        400: _("Bad request"),
+        401: _("Sign-in needed"),
+        403: _("Not allowed"),
+        404: _("Page not found"),
+        405: _("Not allowed"),
+        409: _("Conflict"),
+        413: _("Too large"),
+        422: _("Invalid input"),
+        429: _("Too many attempts"),
+        500: _("Something went wrong"),
+    }
+
+
+def _default_messages() -> dict[int, str]:
+    return {
+        401: _("Please sign in to continue."),
+        403: _("You are not allowed to do this."),
+        404: _("This page does not exist, or you may not see it."),
+        405: _("This address does not accept this kind of request."),
+        422: _("Some of what was sent is not valid."),
+        429: _("Too many attempts. Please wait a few minutes and try again."),
+        500: _("An unexpected error happened. It has been logged; please try again later."),
+    }
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str = "", details: list | None = None
+) -> Response:
+    message = message or _default_messages().get(status, "")
+    if wants_json(request):
+        body = {"error": {"code": code, "message": message}}
+        if details:
+            body["error"]["details"] = details
+        return JSONResponse(body, status_code=status)
+    db = getattr(request.app.state, "db", None)
+    if db is not None and getattr(request.state, "principal", None) is None:
+        try:
+            with db.session() as session:
+                load_principal(request, session)
+        except Exception:  # an error page must render even when the database is down
+            log.exception("could not load the person for an error page")
+    return render(
+        request,
+        "errors/error.html",
+        {"status": status, "title": _titles().get(status, _("Error")), "message": message},
+        status_code=status,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> Response:
+        if (
+            isinstance(error, NotAuthenticated)
+            and not wants_json(request)
+            and request.method == "GET"
+        ):
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        return error_response(request, error.status_code, error.code, error.message)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}
+        message = error.detail if error.status_code not in (404, 405) else ""
+        if message in ("Not Found", "Method Not Allowed"):
+            message = ""
+        return error_response(
+            request, error.status_code, codes.get(error.status_code, "http_error"), str(message or "")
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
+        details = [
+            {"field": ".".join(str(part) for part in item["loc"][1:]), "message": item["msg"]}
+            for item in error.errors()
+        ]
+        return error_response(request, 422, "invalid", details=details)
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(request: Request, error: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "internal_error")

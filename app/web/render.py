@@ -1,0 +1,99 @@
+"""Pages and fragments from the same templates; the only code that reads htmx headers."""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
+
+from app import i18n
+from app.policy import ANONYMOUS, can
+from app.web.csrf import csrf_token
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
+FLASH_KEY = "flash"
+
+
+def is_htmx(request: Request) -> bool:
+    return (
+        request.headers.get("hx-request") == "true"
+        and request.headers.get("hx-history-restore-request") != "true"
+    )
+
+
+def flash(request: Request, message: str, category: str = "success") -> None:
+    """Keep a message for the next page this browser shows."""
+    request.session.setdefault(FLASH_KEY, [])
+    request.session[FLASH_KEY] = [*request.session[FLASH_KEY], [category, message]]
+
+
+def _page_context(request: Request) -> dict:
+    principal = getattr(request.state, "principal", ANONYMOUS)
+    settings = request.app.state.settings
+    return {
+        "principal": principal,
+        "current_user": principal.user,
+        "csrf_token": csrf_token(request),
+        "flashes": request.session.pop(FLASH_KEY, []),
+        "language": i18n.get_language(),
+        "languages": i18n.LANGUAGES,
+        "site_timezone": settings.timezone,
+        "can": lambda action, obj=None: can(principal, action, obj),
+    }
+
+
+def _format_datetime(value: datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, style, tzinfo=ZoneInfo("Europe/Paris"), locale=i18n.get_locale())
+
+
+def _format_date(value: datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo("Europe/Paris"))
+    return format_date(local, style, locale=i18n.get_locale())
+
+
+def _time_tag(value: datetime | None) -> Markup:
+    if value is None:
+        return Markup("")
+    return Markup('<time datetime="{}">{}</time>').format(
+        value.isoformat(), _format_datetime(value, "short")
+    )
+
+
+templates = Jinja2Blocks(directory=str(TEMPLATE_DIR), context_processors=[_page_context])
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+templates.env.filters["datetime"] = _format_datetime
+templates.env.filters["date"] = _format_date
+templates.env.filters["time_tag"] = _time_tag
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The full page, or only `block` of it when htmx asked for a fragment."""
+    block_name = block if block and is_htmx(request) else None
+    response = templates.TemplateResponse(
+        request, template, dict(context or {}), status_code=status_code, block_name=block_name
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a successful POST: 303 for a browser form, HX-Redirect for htmx."""
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": url, "Vary": "HX-Request"})
+    return RedirectResponse(url, status_code=303, headers={"Vary": "HX-Request"})
