@@ -48,12 +48,12 @@ def get_locale() -> Locale:
     return Locale.parse(get_language())
 
 
-def gettext(message: str, **variables) -> str:
+def gettext(message: str, /, **variables) -> str:
     text = translations_for(get_language()).gettext(message)
     return text % variables if variables else text
 
 
-def ngettext(singular: str, plural: str, n: int, **variables) -> str:
+def ngettext(singular: str, plural: str, n: int, /, **variables) -> str:
     text = translations_for(get_language()).ngettext(singular, plural, n)
     return text % {"num": n, **variables}
 

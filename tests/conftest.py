@@ -10,6 +10,7 @@ import re
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
+from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from app.accounts import passwords
@@ -17,6 +18,7 @@ from app.cli import alembic_config
 from app.config import Settings
 from app.db import Database, make_engine
 from app.main import create_app
+from app.notifications.models import MailOutbox
 from tests import databases
 from tests.factories import ALL_FACTORIES, DEFAULT_PASSWORD
 
@@ -84,6 +86,17 @@ def session(db):
 
 
 @pytest.fixture
+def outbox(session):
+    """The mail waiting to be sent, oldest first (reads fresh rows after requests)."""
+
+    def read() -> list[MailOutbox]:
+        session.expire_all()
+        return list(session.scalars(select(MailOutbox).order_by(MailOutbox.id)))
+
+    return read
+
+
+@pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(
         _env_file=None,
@@ -112,7 +125,9 @@ class WebClient(TestClient):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.csrf_token())
-        return self.post(url, data=data, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs)
+        return self.post(
+            url, data=data, follow_redirects=kwargs.pop("follow_redirects", False), **kwargs
+        )
 
     def login(self, user, password: str = DEFAULT_PASSWORD):
         response = self.post_form("/login", {"login": user.username, "password": password})

@@ -5,7 +5,14 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
-from app.networks.models import ContentVisibility, Membership, MembershipMode, Network, Role
+from app.networks.models import (
+    ContentVisibility,
+    JoinRequest,
+    Membership,
+    MembershipMode,
+    Network,
+    Role,
+)
 
 DEFAULT_PASSWORD = "un mot de passe solide"  # noqa: S105
 _DEFAULT_HASH: list[str] = []
@@ -64,4 +71,15 @@ class MembershipFactory(BaseFactory):
     role = Role.MEMBER
 
 
-ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory]
+class JoinRequestFactory(BaseFactory):
+    """A pending request to join `network` from `user`."""
+
+    class Meta:
+        model = JoinRequest
+
+    network = factory.SubFactory(NetworkFactory)
+    user = factory.SubFactory(UserFactory)
+    message = "Bonjour, je souhaite rejoindre le réseau."
+
+
+ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory, JoinRequestFactory]

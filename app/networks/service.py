@@ -299,7 +299,8 @@ def decide_join_request(
         subject = _("Your request to join %(network)s", network=network.name)
         body = _("Hello %(name)s,\n\nYour request to join %(network)s has been declined.\n", name=person.display_name, network=network.name)
     if join_request.response_message:
-        body += _("\nMessage from %(actor)s:\n%(message)s\n", actor=actor.display_name, message=join_request.response_message)
+        # Not %(message)s: `message` is the name of gettext's own first parameter.
+        body += _("\nMessage from %(actor)s:\n%(reply)s\n", actor=actor.display_name, reply=join_request.response_message)
     body += f"\n{network_url}\n"
     notifications_service.queue_mail(session, to_address=person.email, subject=subject, body_text=body)
     return join_request

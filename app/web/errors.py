@@ -7,6 +7,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import DomainError, NotAuthenticated
 from app.i18n import _
@@ -101,7 +103,34 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return error_response(request, 422, "invalid", details=details)
 
-    @app.exception_handler(Exception)
-    async def unexpected_error(request: Request, error: Exception) -> Response:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, "internal_error")
+    # Innermost, so the 500 page goes out through the session, language and security
+    # headers middleware. (Starlette calls an `Exception` handler from its outermost
+    # layer, outside all of them: the page would lose its Content-Security-Policy.)
+    app.user_middleware.append(Middleware(UnexpectedErrorMiddleware))
+
+
+class UnexpectedErrorMiddleware:
+    """Turns an error no handler took into the 500 page, logged, with no traceback shown."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracking)
+        except Exception:
+            if started:  # too late for an error page: the server closes the connection
+                raise
+            request = Request(scope, receive)
+            log.exception("unhandled error on %s %s", request.method, request.url.path)
+            await error_response(request, 500, "internal_error")(scope, receive, send)
