@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast test-postgres bench lint install install-test browser clean
+.PHONY: run test test-fast test-postgres bench lint install install-test browser clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,15 @@ bench: install-test
 
 lint: install-test
 	$(BIN)/ruff check app tests migrations
+
+# Refresh the message template from the code and templates, and the French catalogue from it.
+# No fuzzy matching: a changed English text must get a fresh translation, not a near guess.
+messages: install
+	$(BIN)/pybabel extract --mapping-file babel.cfg --output-file app/translations/messages.pot \
+	  --project maillage --header-comment '# Message template for Maillage, made by `make messages`.' \
+	  --add-comments Translators: --add-location file --sort-output --ignore-dirs '.* __pycache__' .
+	$(BIN)/pybabel update --input-file app/translations/messages.pot --output-dir app/translations \
+	  --locale fr --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -100,7 +100,10 @@ def login(
         db.commit()
         if user is not None:
             sign_in(request, user)
-            return redirect(request, safe_next(form.data.next))
+            response = redirect(request, safe_next(form.data.next))
+            if user.locale:  # the language chosen on the profile follows the person to a new browser
+                response.set_cookie(LANGUAGE_COOKIE, user.locale, max_age=365 * 86400, samesite="lax")
+            return response
         form.errors["__all__"] = _("Wrong username, email or password.")
     form.values.pop("password", None)
     return render(request, "accounts/login.html", {"form": form}, status_code=422)

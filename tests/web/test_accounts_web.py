@@ -449,3 +449,10 @@ def test_account_pages_need_sign_in(client):
     assert client.get("/account", follow_redirects=False).status_code == 303
     response = client.post_form("/account/profile", profile_data())
     assert response.status_code == 401
+
+
+def test_profile_language_follows_the_person_to_a_new_browser(client, session):
+    user = UserFactory(locale="en")
+    response = client.login(user)
+    assert response.cookies.get("lang") == "en" or client.cookies.get("lang") == "en"
+    assert 'lang="en"' in client.get("/").text
