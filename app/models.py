@@ -1,6 +1,6 @@
 """Every table of the application, imported once so the metadata (and Alembic) sees them all."""
 
-from app.accounts.models import Skill, User, user_skill
+from app.accounts.models import ApiKey, Skill, User, user_skill
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -9,10 +9,11 @@ from app.networks.models import (
     Network,
     NetworkLink,
 )
-from app.notifications.models import MailOutbox
+from app.notifications.models import MailOutbox, Notification, NotificationSetting
 from app.ratelimit import RateLimitHit
 
 __all__ = [
+    "ApiKey",
     "CharterVersion",
     "Invitation",
     "JoinRequest",
@@ -20,6 +21,8 @@ __all__ = [
     "Membership",
     "Network",
     "NetworkLink",
+    "Notification",
+    "NotificationSetting",
     "RateLimitHit",
     "Skill",
     "User",
