@@ -22,9 +22,36 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code",
-    "pre", "blockquote", "ul", "ol", "li", "a", "img", "table", "thead", "tbody", "tr", "th",
-    "td", "span", "aside", "div",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "span",
+    "aside",
+    "div",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
@@ -102,7 +129,9 @@ def _quote_block(state: StateBlock, start_line: int, end_line: int, silent: bool
         next_line += 1
         if next_line >= end_line:
             break  # an unclosed quote runs to the end of its parent
-        text = state.src[state.bMarks[next_line] + state.tShift[next_line] : state.eMarks[next_line]]
+        text = state.src[
+            state.bMarks[next_line] + state.tShift[next_line] : state.eMarks[next_line]
+        ]
         if _QUOTE_OPEN.match(text):
             depth += 1
         elif _QUOTE_CLOSE.match(text):

@@ -1,6 +1,19 @@
 """Every table of the application, imported once so the metadata (and Alembic) sees them all."""
 
 from app.accounts.models import ApiKey, Skill, User, user_skill
+from app.forum.models import (
+    Category,
+    CategoryUser,
+    Draft,
+    ForumPreference,
+    Post,
+    PostLike,
+    PostRevision,
+    Tag,
+    Topic,
+    TopicTag,
+    TopicUser,
+)
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -14,6 +27,17 @@ from app.ratelimit import RateLimitHit
 
 __all__ = [
     "ApiKey",
+    "Category",
+    "CategoryUser",
+    "Draft",
+    "ForumPreference",
+    "Post",
+    "PostLike",
+    "PostRevision",
+    "Tag",
+    "Topic",
+    "TopicTag",
+    "TopicUser",
     "CharterVersion",
     "Invitation",
     "JoinRequest",
