@@ -65,6 +65,8 @@ class Action(enum.StrEnum):
     NETWORK_LEAVE = "network:leave"
     NETWORK_INVITE = "network:invite"
     NETWORK_POST = "network:post"
+    NOTIFICATION_VIEW = "notification:view"
+    API_KEY_REVOKE = "api_key:revoke"
     JOIN_REQUEST_REVIEW = "join_request:review"
     ROLE_ASSIGN = "role:assign"
     ROLE_ASSIGN_PILOT = "role:assign_pilot"
@@ -164,6 +166,13 @@ def _directory_view(p: Principal, network: Network) -> bool:
     return _is_member(p, network)
 
 
+def _is_owner(p: Principal, obj) -> bool:
+    # Notifications and API keys belong to one person: anyone else may not even see them.
+    if p.user is None:
+        return False
+    return obj.user_id == p.user.id
+
+
 def _profile_view(p: Principal, _user: User) -> bool:
     # Profiles exist to find who knows what across networks: any signed-in person.
     return p.is_authenticated
@@ -193,6 +202,8 @@ RULES: dict[Action, Rule] = {
     Action.NETWORK_LEAVE: Rule(_network_member, seen_by=Action.NETWORK_VIEW),
     Action.NETWORK_INVITE: Rule(_network_staff, seen_by=Action.NETWORK_VIEW),
     Action.NETWORK_POST: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.NOTIFICATION_VIEW: Rule(_is_owner, seen_by=Action.NOTIFICATION_VIEW),
+    Action.API_KEY_REVOKE: Rule(_is_owner, seen_by=Action.API_KEY_REVOKE),
     Action.JOIN_REQUEST_REVIEW: Rule(_network_staff, seen_by=Action.NETWORK_VIEW),
     Action.ROLE_ASSIGN: Rule(_network_steer, seen_by=Action.NETWORK_VIEW),
     Action.ROLE_ASSIGN_PILOT: Rule(_role_assign_pilot, seen_by=Action.NETWORK_VIEW),

@@ -6,6 +6,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
 from app.networks.models import ContentVisibility, Membership, MembershipMode, Network, Role
+from app.notifications.models import Notification, NotificationKind
 
 DEFAULT_PASSWORD = "un mot de passe solide"  # noqa: S105
 _DEFAULT_HASH: list[str] = []
@@ -64,4 +65,14 @@ class MembershipFactory(BaseFactory):
     role = Role.MEMBER
 
 
-ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory]
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = NotificationKind.REPLY
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    url = factory.Sequence(lambda n: f"/t/{n}/sujet")
+
+
+ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory, NotificationFactory]

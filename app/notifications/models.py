@@ -4,8 +4,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import User
 from app.db import Base, UTCDateTime, utcnow
 
 
@@ -40,7 +41,9 @@ class EmailMode(enum.StrEnum):
 DIGEST_MODES = frozenset({EmailMode.DAILY, EmailMode.WEEKLY})
 # Quiet defaults: one mail a week, and likes never leave the site unless asked for.
 DEFAULT_EMAIL_MODE = EmailMode.WEEKLY
-DEFAULT_EMAIL_KINDS = tuple(kind.value for kind in NotificationKind if kind != NotificationKind.LIKE)
+DEFAULT_EMAIL_KINDS = tuple(
+    kind.value for kind in NotificationKind if kind != NotificationKind.LIKE
+)
 
 
 class Notification(Base):
@@ -80,6 +83,9 @@ class Notification(Base):
     mail_pending: Mapped[bool] = mapped_column(default=False)
     emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+
 
 class NotificationSetting(Base):
     """A member's email choices; no row means the quiet defaults."""
@@ -90,9 +96,7 @@ class NotificationSetting(Base):
         ForeignKey("user.id", ondelete="CASCADE"), primary_key=True
     )
     email_mode: Mapped[EmailMode] = mapped_column(_enum(EmailMode), default=DEFAULT_EMAIL_MODE)
-    email_kinds: Mapped[list[str]] = mapped_column(
-        JSON, default=lambda: list(DEFAULT_EMAIL_KINDS)
-    )
+    email_kinds: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_EMAIL_KINDS))
     last_digest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -9,10 +9,11 @@ site's address or secret inside a request's service call.
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.db import utcnow
 from app.errors import Invalid, NotFound
@@ -34,6 +35,7 @@ __all__ = [
     "count_unread",
     "get_notification",
     "get_setting",
+    "kind_labels",
     "list_notifications",
     "mark_all_read",
     "mark_read",
@@ -65,6 +67,19 @@ def queue_mail(
     return mail
 
 
+def kind_labels() -> dict[NotificationKind, str]:
+    """What each kind is called in the interface and in mails."""
+    return {
+        NotificationKind.REPLY: _("Reply"),
+        NotificationKind.MENTION: _("Mention"),
+        NotificationKind.QUOTE: _("Quote"),
+        NotificationKind.LIKE: _("Like"),
+        NotificationKind.WATCHING: _("Watched activity"),
+        NotificationKind.PRIVATE_MESSAGE: _("Private message"),
+        NotificationKind.MODERATION: _("Moderation"),
+    }
+
+
 # --- settings -------------------------------------------------------------------------
 
 
@@ -83,7 +98,11 @@ def _wants_mail(setting: NotificationSetting, kind: NotificationKind) -> bool:
 
 
 def update_setting(
-    session: Session, *, user_id: int, email_mode: EmailMode, email_kinds: Iterable[NotificationKind]
+    session: Session,
+    *,
+    user_id: int,
+    email_mode: EmailMode,
+    email_kinds: Iterable[NotificationKind],
 ) -> NotificationSetting:
     """Store the member's email choices.
 
@@ -190,22 +209,23 @@ def notify(
     return notification
 
 
-def mark_read(session: Session, *, actor_id: int, notification: Notification) -> None:
-    """Mark one of the actor's notifications read; no mail will mention it any more."""
-    if notification.user_id != actor_id:
-        raise NotFound()
+def mark_read(session: Session, *, notification: Notification) -> None:
+    """Mark a notification read (the policy checked it is the actor's); no mail will
+    mention it any more."""
     if notification.read_at is None:
         notification.read_at = utcnow()
     notification.mail_pending = False
 
 
 def mark_all_read(session: Session, *, actor_id: int, now: datetime | None = None) -> int:
-    """Mark every unread notification of the actor read; returns how many changed."""
+    """Mark every unread notification of the actor read; returns how many changed.
+
+    One UPDATE: Notification objects already loaded in the session are not refreshed."""
     result = session.execute(
         update(Notification)
         .where(Notification.user_id == actor_id, Notification.read_at.is_(None))
         .values(read_at=now or utcnow(), mail_pending=False)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
     return result.rowcount
 
@@ -214,21 +234,21 @@ def mark_read_for_topic(
     session: Session, *, user_id: int, topic_id: int, up_to_post_id: int | None = None
 ) -> None:
     """Mark the member's notifications about a topic read, those up to `up_to_post_id` only
-    when given (post ids grow with time, so that is what the member has seen)."""
+    when given (post ids grow with time, so that is what the member has seen).
+
+    One UPDATE: Notification objects already loaded in the session are not refreshed."""
     condition = [
         Notification.user_id == user_id,
         Notification.topic_id == topic_id,
         Notification.read_at.is_(None),
     ]
     if up_to_post_id is not None:
-        condition.append(
-            or_(Notification.post_id.is_(None), Notification.post_id <= up_to_post_id)
-        )
+        condition.append(or_(Notification.post_id.is_(None), Notification.post_id <= up_to_post_id))
     session.execute(
         update(Notification)
         .where(*condition)
         .values(read_at=utcnow(), mail_pending=False)
-        .execution_options(synchronize_session="fetch")
+        .execution_options(synchronize_session=False)
     )
 
 
@@ -251,6 +271,13 @@ def get_notification(session: Session, notification_id: int) -> Notification:
     return notification
 
 
+@dataclass(frozen=True)
+class NotificationList:
+    items: list[Notification]
+    # The id to pass as `before_id` for the next, older page; None on the last page.
+    next_before: int | None
+
+
 def list_notifications(
     session: Session,
     *,
@@ -258,11 +285,19 @@ def list_notifications(
     before_id: int | None = None,
     unread_only: bool = False,
     limit: int = PAGE_SIZE,
-) -> list[Notification]:
-    """The member's notifications, newest first, `limit` of them older than `before_id`."""
-    query = select(Notification).where(Notification.user_id == user_id)
+) -> NotificationList:
+    """One page of the member's notifications with who caused them, newest first,
+    older than `before_id`; one query."""
+    query = (
+        select(Notification)
+        .options(joinedload(Notification.actor))
+        .where(Notification.user_id == user_id)
+    )
     if before_id is not None:
         query = query.where(Notification.id < before_id)
     if unread_only:
         query = query.where(Notification.read_at.is_(None))
-    return list(session.scalars(query.order_by(Notification.id.desc()).limit(limit)))
+    items = list(session.scalars(query.order_by(Notification.id.desc()).limit(limit + 1)))
+    if len(items) > limit:
+        return NotificationList(items[:limit], items[limit - 1].id)
+    return NotificationList(items, None)
