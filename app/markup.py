@@ -105,6 +105,13 @@ class Rendered:
     quotes: list[QuoteRef]
 
 
+def quote_block(username: str, post_number: int, topic_id: int, text: str) -> str:
+    """The source of a quote of `text` from a post, as a reply starts with it."""
+    return (
+        f'[quote="{username}, post:{post_number}, topic:{topic_id}"]\n{text.strip()}\n[/quote]\n\n'
+    )
+
+
 def mention_candidates(source: str) -> set[str]:
     """Every `@name` of the source (code included): the usernames to look up."""
     return {name.lower() for name in MENTION.findall(source)}

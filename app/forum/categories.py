@@ -14,7 +14,7 @@ from app.errors import Conflict, Invalid, NotFound
 from app.forum.models import Category, ReadAccess, Topic, TopicAccess
 from app.i18n import _
 from app.networks.models import Network
-from app.policy import Principal, category_read_access
+from app.policy import Action, Principal, can, category_read_access
 
 
 def get_category(session: Session, network: Network, slug: str) -> Category:
@@ -194,3 +194,15 @@ def delete_category(session: Session, *, category: Category) -> None:
     if has_topics:
         raise Conflict(_("Only an empty category can be deleted: move or delete its topics first."))
     session.delete(category)
+
+
+def list_postable_categories(
+    session: Session, viewer: Principal, network: Network
+) -> list[Category]:
+    """The categories where `viewer` may start a topic, in the network's order."""
+    rows = session.scalars(
+        select(Category)
+        .where(Category.network_id == network.id)
+        .order_by(Category.position, Category.name)
+    )
+    return [category for category in rows if can(viewer, Action.TOPIC_CREATE, category)]

@@ -4,6 +4,8 @@ A draft's key names the form it belongs to: a new topic or a new private message
 a network, or a reply in a topic. One draft per member and key.
 """
 
+import enum
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,16 +16,32 @@ from app.forum.models import Draft
 from app.i18n import _
 
 
-def key_for_new_topic(network_id: int) -> str:
-    return f"topic:{network_id}"
+class DraftKind(enum.StrEnum):
+    TOPIC = "topic"  # a new topic in a network (keyed by the network's slug)
+    MESSAGE = "message"  # a new private message in a network (keyed by the network's slug)
+    REPLY = "reply"  # a reply in a topic (keyed by the topic's id)
+
+
+def key_for_new_topic(network_slug: str) -> str:
+    return f"{DraftKind.TOPIC}:{network_slug}"
+
+
+def key_for_message(network_slug: str) -> str:
+    return f"{DraftKind.MESSAGE}:{network_slug}"
 
 
 def key_for_reply(topic_id: int) -> str:
-    return f"reply:{topic_id}"
+    return f"{DraftKind.REPLY}:{topic_id}"
 
 
-def key_for_message(network_id: int) -> str:
-    return f"message:{network_id}"
+def parse_key(key: str) -> tuple[DraftKind, str]:
+    """The form a draft key names, and the network slug or topic id it points to."""
+    kind, _sep, target = key.partition(":")
+    if kind not in list(DraftKind) or not target:
+        raise Invalid(_("This draft belongs to no form."), field="key")
+    if kind == DraftKind.REPLY and not target.isdigit():
+        raise Invalid(_("This draft belongs to no form."), field="key")
+    return DraftKind(kind), target
 
 
 def get_draft(session: Session, *, actor: User, key: str) -> Draft | None:

@@ -212,7 +212,7 @@ def create_topic(
         .execution_options(synchronize_session=False)
     )
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=None)
-    discard_draft(session, actor=actor, key=key_for_new_topic(category.network_id))
+    discard_draft(session, actor=actor, key=key_for_new_topic(category.network.slug))
     notify_new_post(session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None)
     return topic
 
@@ -319,7 +319,7 @@ def send_message(
     session.flush()
     session.expire(topic, ["private_members"])
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=None)
-    discard_draft(session, actor=actor, key=key_for_message(network.id))
+    discard_draft(session, actor=actor, key=key_for_message(network.slug))
     notify_new_post(session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None)
     return topic
 
@@ -420,3 +420,17 @@ def find_reply_target(session: Session, post_id: int | None) -> Post | None:
             field="reply_to_post_id",
         )
     return post
+
+
+def find_recipients(session: Session, usernames: list[str]) -> list[User]:
+    """The accounts named in a message's recipients field.
+
+    Raises Invalid naming the unknown ones.
+    """
+    users = list(session.scalars(select(User).where(User.username.in_(usernames))))
+    unknown = sorted(set(usernames) - {user.username for user in users})
+    if unknown:
+        raise Invalid(
+            _("No member is called %(names)s.", names=", ".join(unknown)), field="recipients"
+        )
+    return users

@@ -180,7 +180,8 @@ class TopicPage:
     view: TopicView
     page: int
     page_count: int
-    posts: list[PostView]  # chronological: in order; threaded: the page's branches
+    # Chronological: in order; threaded: the page's branches. The question (post 1) apart.
+    posts: list[PostView]
     question: PostView | None
     answer: PostView | None
     first_number: int | None
@@ -215,12 +216,16 @@ def load_topic_page(
         post.depth = skeleton.depth.get(number, 0)
         post.descendants = skeleton.descendants.get(number, 0)
     page_posts = [posts[n] for n in on_page if n in posts]
-    if view == TopicView.THREADED:
-        listed = _nest(page_posts, skeleton)
-    else:
-        listed = page_posts
     root = skeleton.numbers[0] if skeleton.numbers else None
     question = posts.get(root) if page == 1 and root == 1 else None
+    if view == TopicView.THREADED:
+        listed = _nest(page_posts, skeleton)
+        if question is not None and listed and listed[0] is question:
+            # The question stands above the page: its replies become the top-level branches.
+            listed = question.children + listed[1:]
+            question.children = []
+    else:
+        listed = [post for post in page_posts if post is not question]
     return TopicPage(
         view=view,
         page=page,
