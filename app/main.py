@@ -72,10 +72,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(accounts_views.router)
-    app.include_router(networks_views.router)
-    app.include_router(notifications_views.router)
-    app.include_router(forum_views.router)
+    # The OpenAPI document describes the JSON API only, not the HTML pages and forms.
+    app.include_router(accounts_views.router, include_in_schema=False)
+    app.include_router(networks_views.router, include_in_schema=False)
+    app.include_router(notifications_views.router, include_in_schema=False)
+    app.include_router(forum_views.router, include_in_schema=False)
     app.include_router(accounts_api.router)
     app.include_router(networks_api.router)
     app.include_router(notifications_api.router)

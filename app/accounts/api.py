@@ -12,7 +12,7 @@ router = APIRouter(
     prefix="/api/v1",
     tags=["account"],
     dependencies=[Security(api_key_scheme)],
-    responses=api_error_responses(401, 429),
+    responses=api_error_responses(401, 422, 429),
 )
 
 

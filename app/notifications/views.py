@@ -7,13 +7,13 @@ from fastapi.responses import Response
 
 from app import policy
 from app.accounts import service as accounts_service
-from app.errors import DomainError
 from app.i18n import _
 from app.notifications import service
 from app.notifications.mailing import (
     NOTIFICATIONS_PATH,
     SETTINGS_PATH,
     UNSUBSCRIBE_PATH,
+    InvalidToken,
     read_unsubscribe_token,
 )
 from app.notifications.models import EmailMode
@@ -126,14 +126,10 @@ def unsubscribe_page(
     """Confirm before unsubscribing: link scanners in mail systems follow every GET."""
     try:
         user_id = read_unsubscribe_token(settings.resolved_secret_key(), token)
-        member = accounts_service.get_user(db, user_id)
-    except DomainError as error:
-        return render(
-            request,
-            "notifications/unsubscribe.html",
-            {"error": error.message},
-            status_code=error.status_code,
-        )
+    except InvalidToken as error:
+        context = {"error": error.message}
+        return render(request, "notifications/unsubscribe.html", context, status_code=400)
+    member = accounts_service.get_user(db, user_id)
     return render(request, "notifications/unsubscribe.html", {"member": member, "token": token})
 
 

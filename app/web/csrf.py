@@ -29,8 +29,16 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+API_PREFIX = "/api/"
+
+
 def uses_api_key(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
+
+
+def _is_api_key_request(request: Request) -> bool:
+    # Keys authenticate the API only (web/deps.py): elsewhere the header excuses nothing.
+    return uses_api_key(request) and request.url.path.startswith(API_PREFIX)
 
 
 def signed_link_route(endpoint):
@@ -47,7 +55,11 @@ def _is_signed_link_route(request: Request) -> bool:
 
 
 async def verify_csrf(request: Request) -> None:
-    if request.method in SAFE_METHODS or uses_api_key(request) or _is_signed_link_route(request):
+    if (
+        request.method in SAFE_METHODS
+        or _is_api_key_request(request)
+        or _is_signed_link_route(request)
+    ):
         return
     expected = request.session.get(SESSION_KEY)
     given = request.headers.get(HEADER)

@@ -16,11 +16,10 @@ from app.i18n import _
 from app.networks.models import Membership
 from app.notifications import service as notifications_service
 from app.policy import ANONYMOUS, NetworkSeat, Principal
-from app.web.csrf import uses_api_key
+from app.web.csrf import API_PREFIX, uses_api_key
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_VERSION_KEY = "av"
-API_PREFIX = "/api/"
 
 # Declared on the API routers so OpenAPI documents the bearer key; authentication
 # itself happens in load_principal, for every route alike.

@@ -75,7 +75,9 @@ def test_notify_refuses_links_off_the_site(session, url):
 
 def test_title_and_excerpt_are_flattened_and_shortened(session):
     alice, bob = UserFactory(), UserFactory()
-    notification = notify(session, alice, bob, title="A" * 500, excerpt="ligne\n\n  suite " + "b" * 400)
+    notification = notify(
+        session, alice, bob, title="A" * 500, excerpt="ligne\n\n  suite " + "b" * 400
+    )
     assert len(notification.title) == 200 and notification.title.endswith("…")
     assert notification.excerpt.startswith("ligne suite ")
     assert len(notification.excerpt) == 300
@@ -93,7 +95,9 @@ def test_title_and_excerpt_are_flattened_and_shortened(session):
 )
 def test_mail_is_wanted_per_the_member_settings(session, mode, kinds, kind, pending):
     alice, bob = UserFactory(), UserFactory()
-    notifications_service.update_setting(session, user_id=alice.id, email_mode=mode, email_kinds=kinds)
+    notifications_service.update_setting(
+        session, user_id=alice.id, email_mode=mode, email_kinds=kinds
+    )
     assert notify(session, alice, bob, kind=kind).mail_pending is pending
 
 
@@ -102,7 +106,9 @@ def test_mark_read_for_topic_up_to_a_post(session):
     first = notify(session, alice, bob, topic_id=7, post_id=10)
     second = notify(session, alice, bob, topic_id=7, post_id=12)
     other_topic = notify(session, alice, bob, topic_id=8, post_id=11)
-    notifications_service.mark_read_for_topic(session, user_id=alice.id, topic_id=7, up_to_post_id=11)
+    notifications_service.mark_read_for_topic(
+        session, user_id=alice.id, topic_id=7, up_to_post_id=11
+    )
     session.expire_all()
     assert first.read_at is not None and first.mail_pending is False
     assert second.read_at is None and second.mail_pending is True
