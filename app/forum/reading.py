@@ -44,6 +44,7 @@ class PostView:
     depth: int = 0
     descendants: int = 0
     children: list["PostView"] = field(default_factory=list)
+    body: str | None = None  # the Markdown source, loaded only for the API
 
     @property
     def indent(self) -> int:
@@ -130,7 +131,12 @@ def load_skeleton(session: Session, topic: Topic, *, include_hidden: bool) -> Sk
 
 
 def load_posts(
-    session: Session, topic: Topic, numbers: Iterable[int], *, viewer: User | None
+    session: Session,
+    topic: Topic,
+    numbers: Iterable[int],
+    *,
+    viewer: User | None,
+    with_source: bool = False,
 ) -> dict[int, PostView]:
     """The posts numbered `numbers` with their authors and the author of the post each answers."""
     numbers = list(numbers)
@@ -155,6 +161,7 @@ def load_posts(
             Post.revision_count,
             Post.hidden_at.is_not(None),
             Post.deleted_at.is_not(None),
+            *([Post.body] if with_source else []),
         )
         .outerjoin(User, User.id == Post.user_id)
         .outerjoin(
@@ -167,7 +174,7 @@ def load_posts(
         .outerjoin(answered_author, answered_author.id == answered.user_id)
         .where(Post.topic_id == topic.id, Post.post_number.in_(numbers))
     ).all()
-    posts = {row[1]: PostView(*row) for row in rows}
+    posts = {row[1]: PostView(*row[:15], body=row[15] if with_source else None) for row in rows}
     if viewer is not None:
         liked = liked_post_ids(session, user=viewer, post_ids=[p.id for p in posts.values()])
         for post in posts.values():
@@ -200,6 +207,7 @@ def load_topic_page(
     viewer: User | None,
     include_hidden: bool,
     skeleton: Skeleton | None = None,
+    with_source: bool = False,
 ) -> TopicPage:
     """One page of `topic` as `viewer` sees it. Pages past the end show the last page."""
     skeleton = skeleton or load_skeleton(session, topic, include_hidden=include_hidden)
@@ -211,7 +219,7 @@ def load_topic_page(
     answer_number = topic.answer_post_number if topic.answer_post_number in skeleton.depth else None
     if page == 1 and answer_number is not None:
         wanted.add(answer_number)
-    posts = load_posts(session, topic, wanted, viewer=viewer)
+    posts = load_posts(session, topic, wanted, viewer=viewer, with_source=with_source)
     for number, post in posts.items():
         post.depth = skeleton.depth.get(number, 0)
         post.descendants = skeleton.descendants.get(number, 0)

@@ -25,7 +25,7 @@ from app.forum import (
     topic_state,
 )
 from app.forum.models import Topic, TopicView
-from app.forum.web import chosen_view, load_post, load_topic, post_url, topic_url
+from app.forum.web import check_can_post, chosen_view, load_post, load_topic, post_url, topic_url
 from app.i18n import _
 from app.markup import quote_block
 from app.notifications import service as notifications_service
@@ -254,7 +254,9 @@ def topic_reply(
     settings: AppSettings,
     form: Annotated[FormResult[schemas.ReplyCreate], Depends(form_parser(schemas.ReplyCreate))],
 ) -> Response:
-    topic = load_topic(db, viewer, topic_id, Action.TOPIC_REPLY)
+    topic = load_topic(db, viewer, topic_id)
+    check_can_post(viewer, topic.network)
+    policy.require(viewer, Action.TOPIC_REPLY, topic)
     status = 422
     if form.ok:
         try:
