@@ -73,9 +73,15 @@ def test_mark_all_read(page, live):
     expect(page.locator("#unread-count .badge")).to_have_text("3")
     page.goto("/notifications")
     expect(page.locator(".notification-unread")).to_have_count(3)
+    page.evaluate("window.stillTheSamePage = true")
+    page.get_by_role("link", name="Unread only").click()  # htmx swaps the list in place
+    expect(page).to_have_url(re.compile(r"/notifications\?unread=true$"))
+    expect(page.get_by_role("link", name="Unread only")).to_have_attribute("aria-current", "page")
+    assert page.evaluate("window.stillTheSamePage") is True
     page.get_by_role("button", name="Mark all as read").click()
     expect(page.locator(".flash")).to_contain_text("All your notifications are marked as read.")
     expect(page.locator(".notification-unread")).to_have_count(0)
+    page.get_by_role("link", name="All", exact=True).click()
     expect(page.locator(".notification")).to_have_count(3)
     expect(page.locator("#unread-count .badge")).to_have_count(0)
 

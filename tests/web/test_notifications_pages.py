@@ -48,12 +48,24 @@ def test_unread_filter_and_paging(client, session, alice):
     client.login(alice)
     first = client.get("/notifications")
     assert "Numéro 31" in first.text and "Numéro 1<" not in first.text
-    older = re.search(r'href="[^"]*(/notifications\?before=\d+)" rel="next"', first.text).group(1)
+    older = re.search(r'href="[^"]*(/notifications\?before=\d+)"', first.text).group(1)
     second = client.get(older)
     assert "Numéro 1<" in second.text and "Ancienne lue" in second.text
     unread_only = client.get("/notifications?unread=true")
     assert "Ancienne lue" not in unread_only.text
     assert read.title not in client.get(older + "&unread=true").text
+
+
+def test_the_list_as_an_htmx_fragment(client, session, alice):
+    NotificationFactory(user=alice, title="Lue", read_at=utcnow())
+    NotificationFactory(user=alice, title="Nouvelle")
+    client.login(alice)
+    fragment = client.get("/notifications?unread=true", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "HX-Request" in fragment.headers["vary"]
+    assert fragment.text.lstrip().startswith('<div id="notification-list">')
+    assert "<html" not in fragment.text
+    assert "Nouvelle" in fragment.text and "Lue" not in fragment.text
+    assert re.search(r'\?unread=true"[^>]*\s+aria-current="page"', fragment.text)
 
 
 def test_bad_paging_input_is_refused(client, session, alice):
