@@ -4,12 +4,11 @@ A background job (app/background.py). Each member is handled in one transaction 
 claims their waiting notifications, writes the mail to the outbox, records what was
 sent (`emailed_at`, `last_digest_at`) and commits; the delivery job sends the outbox
 afterwards. A crash before the commit leaves everything waiting for the next run, a
-crash after it leaves a mail in the outbox: nothing is sent twice, nothing is lost.
+crash after it leaves a mail in the outbox: no mail is composed twice, none is lost.
 Two workers racing for the same member: the second one's claim changes fewer rows
 than it read, so it rolls back.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,8 +25,6 @@ from app.errors import DomainError
 from app.i18n import _, ngettext
 from app.notifications import service as notifications_service
 from app.notifications.models import EmailMode, Notification, NotificationSetting
-
-log = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "notification-unsubscribe"
 # Paths of the pages a mail links to; the routes in views.py are declared with the same strings.
