@@ -16,6 +16,7 @@ from app.accounts import views as accounts_views
 from app.background import BackgroundWorker
 from app.config import Settings, get_settings
 from app.db import Database
+from app.forum import api as forum_api
 from app.forum import views as forum_views
 from app.networks import api as networks_api
 from app.networks import views as networks_views
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(accounts_api.router)
     app.include_router(networks_api.router)
     app.include_router(notifications_api.router)
+    app.include_router(forum_api.router)
     install_error_handlers(app)
     return app
 

@@ -116,7 +116,4 @@ def check_can_announce(
     if pin_scope == PinScope.NONE and not is_announcement:
         return
     if not policy.can(viewer, Action.TOPIC_ANNOUNCE, network):
-        raise Forbidden(
-            _("Only the network's animators may pin topics or make announcements."),
-            field="pin_scope",
-        )
+        raise Forbidden(_("Only the network's animators may pin topics or make announcements."))

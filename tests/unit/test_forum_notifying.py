@@ -36,9 +36,7 @@ def test_a_reply_notifies_the_author_of_the_post_it_answers(session):
 
 def test_mentions_notify_readers_only(session):
     forum = make_forum(session)
-    start_topic(
-        session, forum.alice, forum.category, body="Qu'en pensent @bob et @outsider ?"
-    )
+    start_topic(session, forum.alice, forum.category, body="Qu'en pensent @bob et @outsider ?")
     assert _received(session, forum.bob)[0][0] == NotificationKind.MENTION
     assert _received(session, forum.outsider) == []  # not a member: may not read the topic
 
