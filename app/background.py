@@ -17,11 +17,13 @@ from sqlalchemy import event
 from app.config import Settings
 from app.db import Database
 from app.notifications.delivery import deliver_pending_mail
+from app.notifications.mailing import send_notification_mail
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[Database, Settings], int]
-JOBS: list[Job] = [deliver_pending_mail]
+# Notification mail is composed into the outbox before the outbox is delivered.
+JOBS: list[Job] = [send_notification_mail, deliver_pending_mail]
 IDLE_SECONDS = 5.0
 TICK_SECONDS = 0.1
 

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     signin_attempts_per_account: int = Field(default=5, description="per 15 minutes")
     signin_attempts_per_address: int = Field(default=20, description="per 15 minutes")
     signup_attempts_per_address: int = Field(default=10, description="per hour")
+    api_key_failures_per_address: int = Field(default=20, description="per 15 minutes")
+    posts_per_ten_minutes: int = Field(default=20, description="per member, topics and replies")
     background_tasks: bool = True
 
     @property

@@ -11,11 +11,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from app import models  # noqa: F401  (every table registered before use)
+from app.accounts import api as accounts_api
 from app.accounts import views as accounts_views
 from app.background import BackgroundWorker
 from app.config import Settings, get_settings
 from app.db import Database
+from app.forum import api as forum_api
+from app.forum import views as forum_views
+from app.networks import api as networks_api
 from app.networks import views as networks_views
+from app.notifications import api as notifications_api
+from app.notifications import views as notifications_views
 from app.web.csrf import verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -67,8 +73,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    app.include_router(accounts_views.router)
-    app.include_router(networks_views.router)
+    # The OpenAPI document describes the JSON API only, not the HTML pages and forms.
+    app.include_router(accounts_views.router, include_in_schema=False)
+    app.include_router(networks_views.router, include_in_schema=False)
+    app.include_router(notifications_views.router, include_in_schema=False)
+    app.include_router(forum_views.router, include_in_schema=False)
+    app.include_router(accounts_api.router)
+    app.include_router(networks_api.router)
+    app.include_router(notifications_api.router)
+    app.include_router(forum_api.router)
     install_error_handlers(app)
     return app
 

@@ -1,6 +1,19 @@
 """Every table of the application, imported once so the metadata (and Alembic) sees them all."""
 
-from app.accounts.models import Skill, User, user_skill
+from app.accounts.models import ApiKey, Skill, User, user_skill
+from app.forum.models import (
+    Category,
+    CategoryUser,
+    Draft,
+    ForumPreference,
+    Post,
+    PostLike,
+    PostRevision,
+    Tag,
+    Topic,
+    TopicTag,
+    TopicUser,
+)
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -9,10 +22,22 @@ from app.networks.models import (
     Network,
     NetworkLink,
 )
-from app.notifications.models import MailOutbox
+from app.notifications.models import MailOutbox, Notification, NotificationSetting
 from app.ratelimit import RateLimitHit
 
 __all__ = [
+    "ApiKey",
+    "Category",
+    "CategoryUser",
+    "Draft",
+    "ForumPreference",
+    "Post",
+    "PostLike",
+    "PostRevision",
+    "Tag",
+    "Topic",
+    "TopicTag",
+    "TopicUser",
     "CharterVersion",
     "Invitation",
     "JoinRequest",
@@ -20,6 +45,8 @@ __all__ = [
     "Membership",
     "Network",
     "NetworkLink",
+    "Notification",
+    "NotificationSetting",
     "RateLimitHit",
     "Skill",
     "User",

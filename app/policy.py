@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from app.accounts.models import User
 from app.errors import Forbidden, NotAuthenticated, NotFound
+from app.forum.models import Category, Post, ReadAccess, Topic, TopicAccess
 from app.networks.models import (
     STAFF_ROLES,
     STEERING_ROLES,
@@ -65,6 +66,8 @@ class Action(enum.StrEnum):
     NETWORK_LEAVE = "network:leave"
     NETWORK_INVITE = "network:invite"
     NETWORK_POST = "network:post"
+    NOTIFICATION_VIEW = "notification:view"
+    API_KEY_REVOKE = "api_key:revoke"
     JOIN_REQUEST_REVIEW = "join_request:review"
     ROLE_ASSIGN = "role:assign"
     ROLE_ASSIGN_PILOT = "role:assign_pilot"
@@ -73,6 +76,21 @@ class Action(enum.StrEnum):
     DIRECTORY_VIEW = "directory:view"
     PROFILE_VIEW = "profile:view"
     PROFILE_EDIT = "profile:edit"
+    CATEGORY_READ = "category:read"
+    CATEGORY_MANAGE = "category:manage"
+    CATEGORY_FOLLOW = "category:follow"
+    TOPIC_CREATE = "topic:create"
+    TOPIC_READ = "topic:read"
+    TOPIC_REPLY = "topic:reply"
+    TOPIC_FOLLOW = "topic:follow"
+    TOPIC_ANSWER = "topic:answer"
+    TOPIC_PIN = "topic:pin"
+    TOPIC_ANNOUNCE = "topic:announce"
+    POST_READ = "post:read"
+    POST_SEE_HIDDEN = "post:see_hidden"
+    POST_EDIT = "post:edit"
+    POST_LIKE = "post:like"
+    MESSAGE_SEND = "message:send"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -164,6 +182,13 @@ def _directory_view(p: Principal, network: Network) -> bool:
     return _is_member(p, network)
 
 
+def _is_owner(p: Principal, obj) -> bool:
+    # Notifications and API keys belong to one person: anyone else may not even see them.
+    if p.user is None:
+        return False
+    return obj.user_id == p.user.id
+
+
 def _profile_view(p: Principal, _user: User) -> bool:
     # Profiles exist to find who knows what across networks: any signed-in person.
     return p.is_authenticated
@@ -173,6 +198,112 @@ def _profile_edit(p: Principal, user: User) -> bool:
     if p.user is None:
         return False
     return p.user.id == user.id
+
+
+# --- forum -------------------------------------------------------------------------
+
+
+def category_read_access(p: Principal, network: Network) -> frozenset[ReadAccess]:
+    """The category read levels this person passes in `network` (none when it is unreadable).
+
+    Lists filter categories with it, so a list and a category page share one rule.
+    """
+    if not _network_read(p, network):
+        return frozenset()
+    if _network_staff(p, network):
+        return frozenset(ReadAccess)
+    if _is_member(p, network):
+        return frozenset({ReadAccess.EVERYONE, ReadAccess.MEMBERS})
+    return frozenset({ReadAccess.EVERYONE})
+
+
+def _category_read(p: Principal, category: Category) -> bool:
+    return category.read_access in category_read_access(p, category.network)
+
+
+def _category_follow(p: Principal, category: Category) -> bool:
+    if not p.is_authenticated:
+        return False
+    return _category_read(p, category)
+
+
+def _topic_create(p: Principal, category: Category) -> bool:
+    if not _category_read(p, category):
+        return False
+    if not _network_post(p, category.network):
+        return False
+    if category.topic_access == TopicAccess.STAFF:
+        return _network_staff(p, category.network)
+    return True
+
+
+def _private_participant(p: Principal, topic: Topic) -> bool:
+    if p.user is None:
+        return False
+    return any(row.user_id == p.user.id for row in topic.private_members)
+
+
+def _topic_read(p: Principal, topic: Topic) -> bool:
+    # A private conversation is for its participants only: staff and admins included out.
+    if topic.is_private:
+        return _private_participant(p, topic)
+    return _category_read(p, topic.category)
+
+
+def _topic_reply(p: Principal, topic: Topic) -> bool:
+    if not _topic_read(p, topic):
+        return False
+    return _network_post(p, topic.network)
+
+
+def _topic_follow(p: Principal, topic: Topic) -> bool:
+    if not p.is_authenticated:
+        return False
+    return _topic_read(p, topic)
+
+
+def _topic_answer(p: Principal, topic: Topic) -> bool:
+    if topic.is_private:
+        return False
+    if not _topic_reply(p, topic):
+        return False
+    if _network_staff(p, topic.network):
+        return True
+    return topic.user_id == p.user.id
+
+
+def _topic_pin(p: Principal, topic: Topic) -> bool:
+    if topic.is_private:
+        return False
+    if not _topic_read(p, topic):
+        return False
+    return _network_staff(p, topic.network)
+
+
+def _post_see_hidden(p: Principal, network: Network) -> bool:
+    return _network_staff(p, network)
+
+
+def _post_read(p: Principal, post: Post) -> bool:
+    if not _topic_read(p, post.topic):
+        return False
+    if post.is_visible:
+        return True
+    return _network_staff(p, post.topic.network)
+
+
+def _post_edit(p: Principal, post: Post) -> bool:
+    if not _post_read(p, post):
+        return False
+    if not _network_post(p, post.topic.network):
+        return False
+    return post.user_id == p.user.id
+
+
+def _post_like(p: Principal, post: Post) -> bool:
+    if not _post_read(p, post):
+        return False
+    return _network_post(p, post.topic.network)
 
 
 @dataclass(frozen=True)
@@ -199,10 +330,27 @@ RULES: dict[Action, Rule] = {
     Action.ROLE_ASSIGN: Rule(_network_steer, seen_by=Action.NETWORK_READ),
     Action.ROLE_ASSIGN_PILOT: Rule(_role_assign_pilot, seen_by=Action.NETWORK_READ),
     Action.CHARTER_EDIT: Rule(_network_steer, seen_by=Action.NETWORK_READ),
+    Action.NOTIFICATION_VIEW: Rule(_is_owner, seen_by=Action.NOTIFICATION_VIEW),
+    Action.API_KEY_REVOKE: Rule(_is_owner, seen_by=Action.API_KEY_REVOKE),
     Action.CHARTER_ACCEPT: Rule(_charter_accept, seen_by=Action.NETWORK_VIEW),
     Action.DIRECTORY_VIEW: Rule(_directory_view, seen_by=Action.NETWORK_READ),
     Action.PROFILE_VIEW: Rule(_profile_view),
     Action.PROFILE_EDIT: Rule(_profile_edit, seen_by=Action.PROFILE_VIEW),
+    Action.CATEGORY_READ: Rule(_category_read, seen_by=Action.CATEGORY_READ),
+    Action.CATEGORY_MANAGE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.CATEGORY_FOLLOW: Rule(_category_follow, seen_by=Action.CATEGORY_READ),
+    Action.TOPIC_CREATE: Rule(_topic_create, seen_by=Action.CATEGORY_READ),
+    Action.TOPIC_READ: Rule(_topic_read, seen_by=Action.TOPIC_READ),
+    Action.TOPIC_REPLY: Rule(_topic_reply, seen_by=Action.TOPIC_READ),
+    Action.TOPIC_FOLLOW: Rule(_topic_follow, seen_by=Action.TOPIC_READ),
+    Action.TOPIC_ANSWER: Rule(_topic_answer, seen_by=Action.TOPIC_READ),
+    Action.TOPIC_PIN: Rule(_topic_pin, seen_by=Action.TOPIC_READ),
+    Action.TOPIC_ANNOUNCE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.POST_READ: Rule(_post_read, seen_by=Action.POST_READ),
+    Action.POST_SEE_HIDDEN: Rule(_post_see_hidden, seen_by=Action.NETWORK_READ),
+    Action.POST_EDIT: Rule(_post_edit, seen_by=Action.POST_READ),
+    Action.POST_LIKE: Rule(_post_like, seen_by=Action.POST_READ),
+    Action.MESSAGE_SEND: Rule(_network_post, seen_by=Action.NETWORK_READ),
 }
 
 

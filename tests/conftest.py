@@ -104,6 +104,8 @@ def settings(tmp_path) -> Settings:
         secret_key="test-secret-key",
         base_url="http://testserver",
         background_tasks=False,
+        # Assertions read the English message ids; tests of the French default set "fr".
+        language="en",
     )
 
 

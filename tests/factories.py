@@ -5,6 +5,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
+from app.forum.models import Category, ReadAccess, TopicAccess
 from app.networks.models import (
     ContentVisibility,
     JoinRequest,
@@ -13,6 +14,7 @@ from app.networks.models import (
     Network,
     Role,
 )
+from app.notifications.models import Notification, NotificationKind
 
 DEFAULT_PASSWORD = "un mot de passe solide"  # noqa: S105
 _DEFAULT_HASH: list[str] = []
@@ -82,4 +84,41 @@ class JoinRequestFactory(BaseFactory):
     message = "Bonjour, je souhaite rejoindre le réseau."
 
 
-ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory, JoinRequestFactory]
+class NotificationFactory(BaseFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = NotificationKind.REPLY
+    title = factory.Sequence(lambda n: f"Notification {n}")
+    url = factory.Sequence(lambda n: f"/t/{n}/sujet")
+
+
+
+class CategoryFactory(BaseFactory):
+    """A forum category; `network` defaults to a new one."""
+
+    class Meta:
+        model = Category
+
+    network = factory.SubFactory(NetworkFactory)
+    network_id = factory.SelfAttribute("network.id")
+    name = factory.Sequence(lambda n: f"Catégorie {n}")
+    slug = factory.Sequence(lambda n: f"categorie-{n}")
+    description = "Une catégorie de test."
+    colour = "#1d4f6e"
+    position = factory.Sequence(lambda n: n)
+    read_access = ReadAccess.EVERYONE
+    topic_access = TopicAccess.MEMBERS
+    topic_count = 0
+    post_count = 0
+
+
+ALL_FACTORIES = [
+    UserFactory,
+    NetworkFactory,
+    MembershipFactory,
+    JoinRequestFactory,
+    NotificationFactory,
+    CategoryFactory,
+]

@@ -50,3 +50,21 @@ class Skill(Base):
     label: Mapped[str] = mapped_column(String(40))
 
     users: Mapped[list[User]] = relationship(secondary=user_skill, back_populates="skills")
+
+
+class ApiKey(Base):
+    """A member's key for the JSON API; only the SHA-256 of the key is stored."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # The key's first characters, shown so its owner can tell keys apart.
+    prefix: Mapped[str] = mapped_column(String(16))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

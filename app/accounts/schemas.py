@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, EmailStr, Field, field_validator
 
 from app.i18n import _
+from app.networks.models import Role
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
@@ -77,3 +78,26 @@ class ProfileEdit(BaseModel):
 class LanguageChoice(BaseModel):
     language: Literal["fr", "en"]
     next: str = "/"
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=80)
+
+
+class MembershipOut(BaseModel):
+    slug: str
+    name: str
+    role: Role
+
+
+class MeOut(BaseModel):
+    username: str
+    display_name: str
+    email: str
+    trade: str
+    organisation: str
+    region: str
+    bio: str
+    skills: list[str]
+    networks: list[MembershipOut]
+    unread_notifications: int

@@ -5,24 +5,29 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from app import policy
-from app.accounts import schemas, service
+from app.accounts import api_keys, schemas, service
 from app.accounts.models import User
 from app.errors import DomainError
 from app.i18n import _
 from app.networks import service as networks_service
 from app.policy import Action
-from app.web.deps import SESSION_AUTH_VERSION_KEY, SESSION_USER_KEY, AppSettings, CurrentUser, DbSession, Viewer
+from app.web.deps import (
+    SESSION_AUTH_VERSION_KEY,
+    SESSION_USER_KEY,
+    AppSettings,
+    CurrentUser,
+    DbSession,
+    Viewer,
+    client_address,
+)
 from app.web.forms import FormResult, form_parser
 from app.web.middleware import LANGUAGE_COOKIE
 from app.web.render import flash, redirect, render
 
 router = APIRouter()
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def safe_next(url: str) -> str:
@@ -183,7 +188,9 @@ def password_reset(
     return render(request, "accounts/password_reset.html", {"form": form, "token_ok": token_ok}, status_code=422)
 
 
-def _account_page(request: Request, user: User, **forms: FormResult) -> dict:
+def _account_page(
+    request: Request, db: Session, user: User, new_api_key: str | None = None, **forms: FormResult
+) -> dict:
     profile_values = {
         "display_name": user.display_name,
         "trade": user.trade,
@@ -198,12 +205,15 @@ def _account_page(request: Request, user: User, **forms: FormResult) -> dict:
         "profile_form": forms.get("profile_form") or FormResult(values=profile_values),
         "password_form": forms.get("password_form") or FormResult(values={}),
         "email_form": forms.get("email_form") or FormResult(values={"email": user.email}),
+        "api_key_form": forms.get("api_key_form") or FormResult(values={}),
+        "api_keys": api_keys.list_api_keys(db, user_id=user.id),
+        "new_api_key": new_api_key,
     }
 
 
 @router.get("/account", name="account")
-def account_page(request: Request, user: CurrentUser) -> Response:
-    return render(request, "accounts/account.html", _account_page(request, user))
+def account_page(request: Request, db: DbSession, user: CurrentUser) -> Response:
+    return render(request, "accounts/account.html", _account_page(request, db, user))
 
 
 @router.post("/account/profile", name="account_profile")
@@ -237,7 +247,7 @@ def account_profile(
                 response.set_cookie(LANGUAGE_COOKIE, data.locale, max_age=365 * 86400, samesite="lax")
             return response
     db.rollback()
-    return render(request, "accounts/account.html", _account_page(request, user, profile_form=form), status_code=422)
+    return render(request, "accounts/account.html", _account_page(request, db, user, profile_form=form), status_code=422)
 
 
 @router.post("/account/password", name="account_password")
@@ -261,7 +271,7 @@ def account_password(
             return redirect(request, request.app.url_path_for("account"))
     db.rollback()
     form.values.clear()
-    return render(request, "accounts/account.html", _account_page(request, user, password_form=form), status_code=422)
+    return render(request, "accounts/account.html", _account_page(request, db, user, password_form=form), status_code=422)
 
 
 @router.post("/account/email", name="account_email")
@@ -282,7 +292,42 @@ def account_email(
             return redirect(request, request.app.url_path_for("account"))
     db.rollback()
     form.values.pop("password", None)
-    return render(request, "accounts/account.html", _account_page(request, user, email_form=form), status_code=422)
+    return render(request, "accounts/account.html", _account_page(request, db, user, email_form=form), status_code=422)
+
+
+@router.post("/account/api-keys", name="api_key_create")
+def api_key_create(
+    request: Request,
+    db: DbSession,
+    user: CurrentUser,
+    form: Annotated[FormResult[schemas.ApiKeyCreate], Depends(form_parser(schemas.ApiKeyCreate))],
+) -> Response:
+    """Create a key and show it this once, in this response: it is stored only as a hash,
+    so it cannot travel through a redirect and a later page."""
+    if form.ok:
+        try:
+            _key, plain = api_keys.create_api_key(db, actor=user, name=form.data.name)
+        except DomainError as error:
+            form.add_error(error)
+        else:
+            db.commit()
+            context = _account_page(request, db, user, new_api_key=plain)
+            response = render(request, "accounts/account.html", context)
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    db.rollback()
+    context = _account_page(request, db, user, api_key_form=form)
+    return render(request, "accounts/account.html", context, status_code=422)
+
+
+@router.post("/account/api-keys/{key_id}/revoke", name="api_key_revoke")
+def api_key_revoke(request: Request, key_id: int, db: DbSession, viewer: Viewer) -> Response:
+    key = api_keys.get_api_key(db, key_id)
+    policy.require(viewer, Action.API_KEY_REVOKE, key)
+    api_keys.revoke_api_key(db, key=key)
+    db.commit()
+    flash(request, _("The key “%(name)s” has been revoked.", name=key.name))
+    return redirect(request, request.app.url_path_for("account") + "#api-keys")
 
 
 @router.get("/u/{username}", name="profile")

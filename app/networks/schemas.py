@@ -74,3 +74,49 @@ class DirectoryFilter(BaseModel):
     skill: str = Field(default="", max_length=40)
     region: str = Field(default="", max_length=80)
     q: str = Field(default="", max_length=80)
+
+
+class NetworkRef(BaseModel):
+    slug: str
+    name: str
+
+
+class PersonRef(BaseModel):
+    username: str
+    display_name: str
+
+
+class NetworkSummary(BaseModel):
+    slug: str
+    name: str
+    purpose: str
+    purpose_html: str
+    membership_mode: MembershipMode
+    content_visibility: ContentVisibility
+    parent_slug: str | None
+    # Your role when you are a member, else null.
+    your_role: Role | None
+    # Whether you may read the network's content (members-only networks: members).
+    content_readable: bool
+
+
+class NetworkStaff(BaseModel):
+    pilots: list[PersonRef]
+    copilots: list[PersonRef]
+    animators: list[PersonRef]
+
+
+class DirectoryMember(PersonRef):
+    role: Role
+    trade: str
+    organisation: str
+
+
+class NetworkDetail(NetworkSummary):
+    charter_number: int
+    member_count: int
+    staff: NetworkStaff
+    children: list[NetworkRef]
+    linked_networks: list[NetworkRef]
+    # The member directory: for the network's members only, else null.
+    members: list[DirectoryMember] | None

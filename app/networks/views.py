@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from app import policy
 from app.accounts import service as accounts_service
 from app.errors import DomainError, NotAuthenticated, NotFound
+from app.forum import lists as forum_lists
 from app.i18n import _
 from app.networks import charter, schemas, service
 from app.networks.models import Network, RequestStatus, Role
@@ -17,6 +18,8 @@ from app.web.forms import FormResult, form_parser
 from app.web.render import flash, redirect, render
 
 router = APIRouter()
+# The network's home shows this many of its latest topics.
+HOME_TOPICS = 6
 
 
 def network_url(request: Request, network: Network) -> str:
@@ -107,6 +110,11 @@ def _network_page(request: Request, db, viewer, network: Network) -> dict:
             else 0
         ),
         "can_read": policy.can(viewer, Action.NETWORK_READ, network),
+        "latest_topics": (
+            forum_lists.list_topics(db, viewer, [network], page_size=HOME_TOPICS).topics
+            if policy.can(viewer, Action.NETWORK_READ, network)
+            else []
+        ),
         "request_form": FormResult(values={}),
     }
 

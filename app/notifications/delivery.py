@@ -26,6 +26,8 @@ def build_message(settings: Settings, mail: MailOutbox) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Message-ID"] = make_msgid(domain="maillage.localhost")
     message["Date"] = mail.created_at.strftime("%a, %d %b %Y %H:%M:%S +0000")
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
     message.set_content(mail.body_text)
     return message
 

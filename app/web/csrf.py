@@ -2,7 +2,9 @@
 
 Forms carry it as `csrf_token`, htmx sends it as the `X-CSRF-Token` header (set
 once on <body> with hx-headers). Requests authenticated by an API key carry no
-cookie, so they cannot be forged from another site and need no token.
+cookie, so they cannot be forged from another site and need no token. Nor do
+routes marked `@signed_link_route`: their URL holds a token signed by the site,
+which is itself the proof that the request comes from the person it was sent to.
 """
 
 import hmac
@@ -27,12 +29,37 @@ def csrf_token(request: Request) -> str:
     return token
 
 
+API_PREFIX = "/api/"
+
+
 def uses_api_key(request: Request) -> bool:
     return request.headers.get("authorization", "").lower().startswith("bearer ")
 
 
+def _is_api_key_request(request: Request) -> bool:
+    # Keys authenticate the API only (web/deps.py): elsewhere the header excuses nothing.
+    return uses_api_key(request) and request.url.path.startswith(API_PREFIX)
+
+
+def signed_link_route(endpoint):
+    """Mark a route whose URL carries a signed token (one-click unsubscribe from a mail).
+
+    Its handler must verify that token before changing anything; the session is not used.
+    """
+    endpoint.signed_link_route = True
+    return endpoint
+
+
+def _is_signed_link_route(request: Request) -> bool:
+    return getattr(request.scope.get("endpoint"), "signed_link_route", False)
+
+
 async def verify_csrf(request: Request) -> None:
-    if request.method in SAFE_METHODS or uses_api_key(request):
+    if (
+        request.method in SAFE_METHODS
+        or _is_api_key_request(request)
+        or _is_signed_link_route(request)
+    ):
         return
     expected = request.session.get(SESSION_KEY)
     given = request.headers.get(HEADER)

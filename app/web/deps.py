@@ -4,21 +4,38 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts import api_keys
 from app.accounts.models import User
 from app.config import Settings
-from app.errors import NotAuthenticated
+from app.errors import DomainError, NotAuthenticated
+from app.i18n import _
 from app.networks.models import Membership
+from app.notifications import service as notifications_service
 from app.policy import ANONYMOUS, NetworkSeat, Principal
+from app.web.csrf import API_PREFIX, uses_api_key
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_VERSION_KEY = "av"
 
+# Declared on the API routers so OpenAPI documents the bearer key; authentication
+# itself happens in load_principal, for every route alike.
+api_key_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="A key created on your account page: `Authorization: Bearer mlg_...`.",
+)
+
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -30,25 +47,63 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def _principal_for(session: Session, user: User) -> Principal:
+    rows = session.execute(
+        select(Membership.network_id, Membership.role, Membership.charter_accepted_number).where(
+            Membership.user_id == user.id
+        )
+    )
+    seats = {row.network_id: NetworkSeat(row.role, row.charter_accepted_number) for row in rows}
+    return Principal(user=user, seats=seats)
+
+
+def _principal_from_api_key(request: Request, session: Session) -> Principal:
+    """The key's owner. A key works only on the API: it never stands in for a browser
+    session on a page or form, and the cookie is ignored when a key is sent."""
+    if not request.url.path.startswith(API_PREFIX):
+        raise api_keys.InvalidApiKey(_("API keys are accepted only by the API under /api/v1."))
+    presented = request.headers["authorization"].partition(" ")[2]
+    try:
+        user = api_keys.authenticate(
+            session,
+            presented=presented,
+            address=client_address(request),
+            failures_per_address=request.app.state.settings.api_key_failures_per_address,
+        )
+    finally:
+        session.commit()  # the failure count, or the key's last use
+    return _principal_for(session, user)
+
+
+def _principal_from_session(request: Request, session: Session) -> Principal:
+    user_id = request.session.get(SESSION_USER_KEY)
+    if user_id is None:
+        return ANONYMOUS
+    user = session.get(User, user_id)
+    if user is None or user.auth_version != request.session.get(SESSION_AUTH_VERSION_KEY):
+        request.session.clear()
+        return ANONYMOUS
+    # For the header of every page; one indexed COUNT, as cheap as the seats above.
+    request.state.unread_notifications = notifications_service.count_unread(
+        session, user_id=user.id
+    )
+    return _principal_for(session, user)
+
+
 def load_principal(request: Request, session: Session) -> Principal:
-    """The signed-in person with their memberships, or ANONYMOUS; cached on the request."""
+    """The person acting (by API key or session cookie) with their memberships, or ANONYMOUS;
+    cached on the request. Raises InvalidApiKey or RateLimited for a bad key."""
     cached = getattr(request.state, "principal", None)
     if cached is not None:
         return cached
-    principal = ANONYMOUS
-    user_id = request.session.get(SESSION_USER_KEY)
-    if user_id is not None:
-        user = session.get(User, user_id)
-        if user is not None and user.auth_version == request.session.get(SESSION_AUTH_VERSION_KEY):
-            rows = session.execute(
-                select(
-                    Membership.network_id, Membership.role, Membership.charter_accepted_number
-                ).where(Membership.user_id == user.id)
-            )
-            seats = {row.network_id: NetworkSeat(row.role, row.charter_accepted_number) for row in rows}
-            principal = Principal(user=user, seats=seats)
-        else:
-            request.session.clear()
+    if uses_api_key(request):
+        try:
+            principal = _principal_from_api_key(request, session)
+        except DomainError:
+            request.state.principal = ANONYMOUS  # the error page must not try the key again
+            raise
+    else:
+        principal = _principal_from_session(request, session)
     request.state.principal = principal
     return principal
 

@@ -6,6 +6,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +17,38 @@ from app.web.deps import load_principal
 from app.web.render import render
 
 log = logging.getLogger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    details: list[dict] | None = None
+
+
+class ErrorBody(BaseModel):
+    """What every API error looks like; `code` is stable, `message` is for people."""
+
+    error: ErrorDetail
+
+
+# OpenAPI descriptions are English, like the rest of the API documentation.
+API_ERROR_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Not signed in, or an invalid or revoked API key (code invalid_api_key)",
+    403: "Not allowed",
+    404: "Not found, or not visible to you",
+    409: "Conflict",
+    422: "Invalid input",
+    429: "Too many attempts",
+}
+
+
+def api_error_responses(*statuses: int) -> dict[int | str, dict]:
+    """OpenAPI documentation of the error answers of API routes (`responses=`)."""
+    return {
+        status: {"model": ErrorBody, "description": API_ERROR_DESCRIPTIONS[status]}
+        for status in statuses
+    }
 
 
 def wants_json(request: Request) -> bool:

@@ -38,7 +38,10 @@ def _page_context(request: Request) -> dict:
         "principal": principal,
         "current_user": principal.user,
         "csrf_token": csrf_token(request),
-        "flashes": request.session.pop(FLASH_KEY, []),
+        # Only a full page shows flashes: a fragment (a polled counter) must not use them up.
+        "flashes": [] if is_htmx(request) else request.session.pop(FLASH_KEY, []),
+        # Counted with the principal in web/deps.py, for the header.
+        "unread_notifications": getattr(request.state, "unread_notifications", 0),
         "language": i18n.get_language(),
         "languages": i18n.LANGUAGES,
         "site_timezone": settings.timezone,

@@ -81,6 +81,12 @@ def formats_with(text: str, names: set[str]) -> bool:
     return True
 
 
+@pytest.fixture(autouse=True)
+def french_by_default(settings):
+    """The product's default, which the rest of the suite sets to English."""
+    settings.language = "fr"
+
+
 @pytest.fixture
 def language():
     """Restores the language of the test's context after a test changed it."""
