@@ -69,7 +69,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(LanguageMiddleware, default=settings.language)
+    app.add_middleware(LanguageMiddleware, settings=settings)
     app.add_middleware(SecurityHeadersMiddleware)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

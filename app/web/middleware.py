@@ -30,9 +30,9 @@ class LanguageMiddleware:
     plain `def` route (which copies the context) translates in the same language.
     """
 
-    def __init__(self, app: ASGIApp, default: str) -> None:
+    def __init__(self, app: ASGIApp, settings) -> None:
         self.app = app
-        self.default = default
+        self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -42,7 +42,7 @@ class LanguageMiddleware:
             if chosen is not None and chosen.value in i18n.LANGUAGES:
                 i18n.set_language(chosen.value)
             else:
-                i18n.set_language(i18n.negotiate(headers.get("accept-language"), self.default))
+                i18n.set_language(i18n.negotiate(headers.get("accept-language"), self.settings.language))
         await self.app(scope, receive, send)
 
 
