@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     signin_attempts_per_address: int = Field(default=20, description="per 15 minutes")
     signup_attempts_per_address: int = Field(default=10, description="per hour")
     background_tasks: bool = True
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="per uploaded file")
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -1,6 +1,7 @@
 """Every table of the application, imported once so the metadata (and Alembic) sees them all."""
 
 from app.accounts.models import Skill, User, user_skill
+from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -14,6 +15,10 @@ from app.ratelimit import RateLimitHit
 
 __all__ = [
     "CharterVersion",
+    "Document",
+    "DocumentRevision",
+    "FileVersion",
+    "Folder",
     "Invitation",
     "JoinRequest",
     "MailOutbox",
@@ -22,6 +27,7 @@ __all__ = [
     "NetworkLink",
     "RateLimitHit",
     "Skill",
+    "StoredFile",
     "User",
     "user_skill",
 ]

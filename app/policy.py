@@ -73,6 +73,14 @@ class Action(enum.StrEnum):
     DIRECTORY_VIEW = "directory:view"
     PROFILE_VIEW = "profile:view"
     PROFILE_EDIT = "profile:edit"
+    CONTENT_READ = "content:read"
+    FOLDER_CREATE = "folder:create"
+    FOLDER_RENAME = "folder:rename"
+    FILE_UPLOAD = "file:upload"
+    FILE_DOWNLOAD = "file:download"
+    DOCUMENT_CREATE = "document:create"
+    DOCUMENT_VIEW = "document:view"
+    DOCUMENT_EDIT = "document:edit"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -175,6 +183,25 @@ def _profile_edit(p: Principal, user: User) -> bool:
     return p.user.id == user.id
 
 
+def _content_read(p: Principal, item) -> bool:
+    # Anything that belongs to a network (folder, file, document) is read like the network.
+    return _network_read(p, item.network)
+
+
+def _content_post(p: Principal, item) -> bool:
+    return _network_post(p, item.network)
+
+
+def _folder_rename(p: Principal, folder) -> bool:
+    if _network_staff(p, folder.network):
+        return True
+    if p.user is None:
+        return False
+    if folder.created_by_id != p.user.id:
+        return False
+    return _network_post(p, folder.network)
+
+
 @dataclass(frozen=True)
 class Rule:
     allows: Callable[[Principal, object], bool]
@@ -201,6 +228,15 @@ RULES: dict[Action, Rule] = {
     Action.DIRECTORY_VIEW: Rule(_directory_view, seen_by=Action.NETWORK_VIEW),
     Action.PROFILE_VIEW: Rule(_profile_view),
     Action.PROFILE_EDIT: Rule(_profile_edit, seen_by=Action.PROFILE_VIEW),
+    Action.CONTENT_READ: Rule(_content_read),
+    Action.FOLDER_CREATE: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.FOLDER_RENAME: Rule(_folder_rename, seen_by=Action.CONTENT_READ),
+    Action.FILE_UPLOAD: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    # A file of a network one may not read stays hidden: failing is NotFound, not Forbidden.
+    Action.FILE_DOWNLOAD: Rule(_content_read, seen_by=Action.CONTENT_READ),
+    Action.DOCUMENT_CREATE: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.DOCUMENT_VIEW: Rule(_content_read, seen_by=Action.CONTENT_READ),
+    Action.DOCUMENT_EDIT: Rule(_content_post, seen_by=Action.CONTENT_READ),
 }
 
 

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.errors import NotAuthenticated
 from app.networks.models import Membership
 from app.policy import ANONYMOUS, NetworkSeat, Principal
+from app.storage import FileStorage
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_VERSION_KEY = "av"
@@ -19,6 +20,10 @@ SESSION_AUTH_VERSION_KEY = "av"
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_storage(request: Request) -> FileStorage:
+    return request.app.state.storage
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -67,3 +72,4 @@ DbSession = Annotated[Session, Depends(get_db)]
 Viewer = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(require_user)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+AppStorage = Annotated[FileStorage, Depends(get_storage)]
