@@ -5,6 +5,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
+from app.documents.models import Folder
 from app.networks.models import ContentVisibility, Membership, MembershipMode, Network, Role
 
 DEFAULT_PASSWORD = "un mot de passe solide"  # noqa: S105
@@ -64,4 +65,15 @@ class MembershipFactory(BaseFactory):
     role = Role.MEMBER
 
 
-ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory]
+class FolderFactory(BaseFactory):
+    class Meta:
+        model = Folder
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Dossier {n}")
+    name_key = factory.LazyAttribute(lambda o: o.name.casefold())
+    parent = None
+    created_by = None
+
+
+ALL_FACTORIES = [UserFactory, NetworkFactory, MembershipFactory, FolderFactory]

@@ -1,13 +1,12 @@
 """Co-authored documents: revisions, saves against a base, three-way merge, diff and revert.
 
 Every save appends a revision with the full text; nothing is ever rewritten. A save
-names the revision its author started from. The save first moves the document's
-`head_number` up by one in a single UPDATE ... RETURNING: that statement takes the
-row lock (PostgreSQL) or the database write lock (SQLite) until commit, so two saves
-are put in line and each sees the other's revision. If the base is no longer the
-head, the author's changes are merged three-way (merge3) into the head: changes that
-do not overlap are kept from both sides; overlapping ones raise `EditConflict` with
-the marked text, and the transaction (the number included) is rolled back.
+names the revision its author started from. The save first locks the document row
+(see `_lock_head`) until commit, so two saves are put in line and the second sees
+the first one's revision as the head. If the base is no longer the head, the
+author's changes are merged three-way (merge3) into the head: changes that do not
+overlap are kept from both sides; overlapping ones raise `EditConflict` with the
+marked text and nothing is written.
 The unique (document_id, number) constraint stays as the last guard.
 """
 
@@ -269,18 +268,23 @@ def _checked_body(body: str) -> str:
     return body
 
 
-def _claim_next_number(session: Session, document: Document) -> int:
-    # The UPDATE locks the document until commit: a concurrent save waits here, then
-    # gets the next number and sees this save's revision as its head.
-    number = session.execute(
+def _lock_head(session: Session, document: Document) -> int:
+    """Lock `document` until the transaction ends and return its current head number.
+
+    A no-op UPDATE is the one portable lock: it takes the row lock on PostgreSQL and
+    the write lock on SQLite (which has no SELECT ... FOR UPDATE). A concurrent save
+    waits here, then reads the head this save wrote. Nothing changes, so a save that
+    ends in a conflict leaves the transaction as it found it.
+    """
+    head_number = session.execute(
         update(Document)
         .where(Document.id == document.id)
-        .values(head_number=Document.head_number + 1)
+        .values(head_number=Document.head_number)
         .returning(Document.head_number),
         execution_options={"synchronize_session": False},
     ).scalar_one()
-    document.head_number = number
-    return number
+    document.head_number = head_number
+    return head_number
 
 
 def _merge_title(base: str, mine: str, head: str) -> str | None:
@@ -324,8 +328,8 @@ def save_revision(
         )
     title = _clean_title(title)
     body = _checked_body(body)
-    number = _claim_next_number(session, document)
-    head = get_revision(session, document, number - 1)
+    head = get_revision(session, document, _lock_head(session, document))
+    number = head.number + 1
     merged: list[DocumentRevision] = []
     if base_number != head.number:
         base = get_revision(session, document, base_number)
@@ -377,8 +381,8 @@ def revert_document(session: Session, *, actor: User, document: Document, number
     it is already the current text.
     """
     target = get_revision(session, document, number)
-    new_number = _claim_next_number(session, document)
-    head = get_revision(session, document, new_number - 1)
+    head = get_revision(session, document, _lock_head(session, document))
+    new_number = head.number + 1
     if target.body == head.body and target.title == head.title:
         raise Invalid(
             _("Revision %(n)s is the same as the current text: nothing to revert.", n=number), code="no_change"
