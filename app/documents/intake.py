@@ -94,10 +94,7 @@ async def receive_and_store(
             db.commit()
             return result
 
-        try:
-            return await run_in_threadpool(store)
-        except BaseException:
-            await run_in_threadpool(db.rollback)
-            raise
+        # On failure the request's session is closed without a commit, which deletes the blob.
+        return await run_in_threadpool(store)
     finally:
         received.discard()

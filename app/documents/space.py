@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, literal, null, select, union_all
+from sqlalchemy import exists, func, literal, null, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import User
@@ -111,8 +111,9 @@ def list_space(session: Session, network: Network, filters: SpaceFilter, *, time
                 DocumentRevision.document_id == Document.id, DocumentRevision.author_id == filters.author_id
             )
         )
+        any_version = aliased(FileVersion)
         files = files.where(
-            exists().where(FileVersion.file_id == StoredFile.id, FileVersion.uploaded_by_id == filters.author_id)
+            exists().where(any_version.file_id == StoredFile.id, any_version.uploaded_by_id == filters.author_id)
         )
     if filters.since is not None:
         start = _day_start(filters.since, timezone)
@@ -131,7 +132,7 @@ def list_space(session: Session, network: Network, filters: SpaceFilter, *, time
     order = {
         "recent": [combined.c.updated_at.desc(), combined.c.id.desc()],
         "oldest": [combined.c.updated_at, combined.c.id],
-        "title": [combined.c.title, combined.c.id],
+        "title": [func.lower(combined.c.title), combined.c.id],
     }[filters.sort if filters.sort in SORTS else "recent"]
     page = max(filters.page, 1)
     rows = session.execute(

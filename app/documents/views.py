@@ -163,6 +163,14 @@ def _upload_context(db, network: Network, folder_id: int | None, into_id: int | 
     }
 
 
+def _refused_upload_context(db, viewer: Principal, network: Network, fields: dict[str, str], request: Request) -> dict:
+    # A failed flush leaves the session unusable until rolled back; the rollback expires
+    # the signed-in person, reloaded here in the worker thread rather than while rendering.
+    db.rollback()
+    db.refresh(viewer.user)
+    return _upload_context(db, network, intake.lenient_id(fields, "folder_id"), intake.lenient_id(fields, "into"), request)
+
+
 @router.get("/n/{slug}/documents/upload", name="file_upload")
 def file_upload_page(
     request: Request,
@@ -193,9 +201,7 @@ async def file_upload(request: Request, slug: str, db: DbSession, viewer: Viewer
             raise
         form = FormResult(values=fields)
         form.add_error(error)
-        context = await run_in_threadpool(
-            _upload_context, db, network, intake.lenient_id(fields, "folder_id"), intake.lenient_id(fields, "into"), request
-        )
+        context = await run_in_threadpool(_refused_upload_context, db, viewer, network, fields, request)
         context["form"] = form
         return render(request, "documents/upload.html", context, block="upload_form", status_code=error.status_code)
     version = result.version
