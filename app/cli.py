@@ -97,6 +97,7 @@ def seed_demo(
     """Fill the database with a small French demo: two networks, their members and charter."""
     from app.db import Database
     from app.demo import DEMO_PASSWORD, database_is_empty, seed
+    from app.storage import storage_for
 
     settings = get_settings()
     db = Database(settings.sqlalchemy_url)
@@ -104,7 +105,7 @@ def seed_demo(
         if if_empty and not database_is_empty(session):
             console.print("The database already holds data: no demo added.")
             return
-        seed(session)
+        seed(session, storage_for(settings))
         session.commit()
     console.print(
         "[green]Demo network ready.[/green] Sign in as [bold]admin[/bold], [bold]claire[/bold] (pilot), "

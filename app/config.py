@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     api_key_failures_per_address: int = Field(default=20, description="per 15 minutes")
     posts_per_ten_minutes: int = Field(default=20, description="per member, topics and replies")
     background_tasks: bool = True
+    upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="per uploaded file")
 
     @property
     def sqlalchemy_url(self) -> str:

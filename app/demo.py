@@ -1,12 +1,22 @@
 """A small French demo network, for `make run` on an empty database."""
 
+import hashlib
+import io
+import tempfile
+from pathlib import Path
+
+from pypdf import PdfWriter
+from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import User
+from app.documents import files, folders, revisions
+from app.documents.models import DocumentKind
 from app.networks import charter, service as networks_service
-from app.networks.models import ContentVisibility, MembershipMode, Role
+from app.networks.models import ContentVisibility, MembershipMode, Network, Role
+from app.storage import FileStorage
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105  (a published demo password, for a local demo only)
 
@@ -39,12 +49,124 @@ CHARTER = """# Charte du réseau
 """
 
 
+AGENDA = """**Date :** jeudi 15 janvier, 14 h – 17 h
+**Lieu :** visioconférence (le lien arrive la veille)
+**Animation :** Karim Benali
+
+## Ordre du jour
+
+1. Tour de table et nouvelles des services (20 min)
+2. Retour d'expérience : l'exercice de crise cyber du CHU (30 min)
+3. NIS 2 : où en sont nos plans de mise en conformité ? (45 min)
+4. Questions diverses
+
+## À préparer
+
+- Lire la synthèse de l'exercice de crise (dans les fichiers partagés)
+"""
+
+MINUTES_FIRST = """**Date :** jeudi 11 décembre
+**Présents :** Claire, Bruno, Karim, Léa
+**Secrétaire de séance :** Léa
+
+## Échanges
+
+### 1. Sensibilisation
+
+Chacun présente sa campagne de l'année. L'hameçonnage simulé reste l'outil le plus utile.
+
+## Décisions
+
+- Créer un kit commun de sensibilisation.
+
+## Actions
+
+| Quoi | Qui | Pour quand |
+|---|---|---|
+| Premier jet du kit | Léa | fin janvier |
+"""
+
+MINUTES_SECOND = MINUTES_FIRST.replace(
+    "- Créer un kit commun de sensibilisation.",
+    "- Créer un kit commun de sensibilisation.\n- Partager les indicateurs de clics des campagnes, anonymisés.",
+).replace("| Premier jet du kit | Léa | fin janvier |", "| Premier jet du kit | Léa | fin janvier |\n| Modèle d'indicateurs | Bruno | mi-janvier |")
+
+SHARED_NOTE = """Synthèse de l'exercice de crise cyber — CHU de Toulouse
+Scénario : rançongiciel sur le système de gestion des rendez-vous.
+Points forts : cellule de crise réunie en 40 minutes, fiches réflexes à jour.
+À améliorer : annuaire de crise hors ligne, communication vers les patients.
+"""
+
+
+def make_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with `lines` as real text (extractable, searchable)."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    operations = ["BT", "/F1 12 Tf", "16 TL", "72 770 Td"]
+    for line in lines:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        operations.append(f"({escaped}) Tj T*")
+    operations.append("ET")
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(operations).encode("cp1252", "replace"))
+    page.replace_contents(stream)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def _upload(session: Session, storage: FileStorage, *, actor: User, network: Network, folder, filename: str, data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "upload"
+        path.write_bytes(data)
+        files.upload_file(
+            session, storage=storage, actor=actor, network=network, folder=folder, source=path,
+            filename=filename, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+
+def seed_documents(session: Session, storage: FileStorage, users: dict[str, User], network: Network) -> None:
+    """An agenda, minutes with two revisions, a PDF and a text file in the national network."""
+    meetings = folders.create_folder(session, actor=users["karim"], network=network, name="Réunions", parent=None)
+    shared = folders.create_folder(session, actor=users["claire"], network=network, name="Retours d'expérience", parent=None)
+    revisions.create_document(
+        session, actor=users["karim"], network=network, folder=meetings, kind=DocumentKind.AGENDA,
+        title="Ordre du jour — réunion du 15 janvier", body=AGENDA, comment="Proposition d'ordre du jour",
+    )
+    minutes = revisions.create_document(
+        session, actor=users["lea"], network=network, folder=meetings, kind=DocumentKind.MINUTES,
+        title="Compte rendu — réunion du 11 décembre", body=MINUTES_FIRST, comment="Notes prises en séance",
+    )
+    revisions.save_revision(
+        session, actor=users["bruno"], document=minutes, base_number=1, title=minutes.title,
+        body=MINUTES_SECOND, comment="Ajout de la décision sur les indicateurs",
+    )
+    _upload(
+        session, storage, actor=users["sophie"], network=network, folder=shared,
+        filename="Synthèse exercice de crise.pdf", data=make_pdf(SHARED_NOTE.splitlines()),
+    )
+    _upload(
+        session, storage, actor=users["claire"], network=network, folder=shared,
+        filename="Notes exercice de crise.txt", data=SHARED_NOTE.encode(),
+    )
+
+
 def database_is_empty(session: Session) -> bool:
     return session.scalar(select(func.count()).select_from(User)) == 0
 
 
-def seed(session: Session) -> None:
-    """Add the demo accounts, two networks (one a regional sub-network) and their charters."""
+def seed(session: Session, storage: FileStorage) -> None:
+    """Add the demo accounts, two networks (one a regional sub-network), their charters,
+    and a few documents and files (kept in `storage`)."""
     users: dict[str, User] = {}
     for username, name, trade, organisation, region, skills in PEOPLE:
         user = accounts_service.create_user(
@@ -89,3 +211,4 @@ def seed(session: Session) -> None:
         session, actor=users["amelie"], network=national,
         message="Bonjour, DPO dans l'Hérault, je souhaite rejoindre le réseau national.",
     )
+    seed_documents(session, storage, users, national)

@@ -36,6 +36,11 @@ class Invalid(DomainError):
     code = "invalid"
 
 
+class TooLarge(DomainError):
+    status_code = 413
+    code = "too_large"
+
+
 class RateLimited(DomainError):
     status_code = 429
     code = "rate_limited"

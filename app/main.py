@@ -16,12 +16,16 @@ from app.accounts import views as accounts_views
 from app.background import BackgroundWorker
 from app.config import Settings, get_settings
 from app.db import Database
+from app.documents import api as documents_api
+from app.documents import document_views
+from app.documents import views as documents_views
 from app.forum import api as forum_api
 from app.forum import views as forum_views
 from app.networks import api as networks_api
 from app.networks import views as networks_views
 from app.notifications import api as notifications_api
 from app.notifications import views as notifications_views
+from app.storage import storage_for
 from app.web.csrf import verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -59,6 +63,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = db
     app.state.worker = worker
+    app.state.storage = storage_for(settings)
 
     # Outermost last: security headers wrap everything, the language is set before sessions.
     app.add_middleware(
@@ -78,10 +83,13 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(networks_views.router, include_in_schema=False)
     app.include_router(notifications_views.router, include_in_schema=False)
     app.include_router(forum_views.router, include_in_schema=False)
+    app.include_router(documents_views.router, include_in_schema=False)
+    app.include_router(document_views.router, include_in_schema=False)
     app.include_router(accounts_api.router)
     app.include_router(networks_api.router)
     app.include_router(notifications_api.router)
     app.include_router(forum_api.router)
+    app.include_router(documents_api.router)
     install_error_handlers(app)
     return app
 

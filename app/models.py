@@ -14,6 +14,7 @@ from app.forum.models import (
     TopicTag,
     TopicUser,
 )
+from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -39,6 +40,10 @@ __all__ = [
     "TopicTag",
     "TopicUser",
     "CharterVersion",
+    "Document",
+    "DocumentRevision",
+    "FileVersion",
+    "Folder",
     "Invitation",
     "JoinRequest",
     "MailOutbox",
@@ -49,6 +54,7 @@ __all__ = [
     "NotificationSetting",
     "RateLimitHit",
     "Skill",
+    "StoredFile",
     "User",
     "user_skill",
 ]

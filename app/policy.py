@@ -91,6 +91,14 @@ class Action(enum.StrEnum):
     POST_EDIT = "post:edit"
     POST_LIKE = "post:like"
     MESSAGE_SEND = "message:send"
+    CONTENT_READ = "content:read"
+    FOLDER_CREATE = "folder:create"
+    FOLDER_RENAME = "folder:rename"
+    FILE_UPLOAD = "file:upload"
+    FILE_DOWNLOAD = "file:download"
+    DOCUMENT_CREATE = "document:create"
+    DOCUMENT_VIEW = "document:view"
+    DOCUMENT_EDIT = "document:edit"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -306,6 +314,28 @@ def _post_like(p: Principal, post: Post) -> bool:
     return _network_post(p, post.topic.network)
 
 
+# --- documents ---------------------------------------------------------------------
+
+
+def _content_read(p: Principal, item) -> bool:
+    # Anything that belongs to a network (folder, file, document) is read like the network.
+    return _network_read(p, item.network)
+
+
+def _content_post(p: Principal, item) -> bool:
+    return _network_post(p, item.network)
+
+
+def _folder_rename(p: Principal, folder) -> bool:
+    if _network_staff(p, folder.network):
+        return True
+    if p.user is None:
+        return False
+    if folder.created_by_id != p.user.id:
+        return False
+    return _network_post(p, folder.network)
+
+
 @dataclass(frozen=True)
 class Rule:
     allows: Callable[[Principal, object], bool]
@@ -351,6 +381,15 @@ RULES: dict[Action, Rule] = {
     Action.POST_EDIT: Rule(_post_edit, seen_by=Action.POST_READ),
     Action.POST_LIKE: Rule(_post_like, seen_by=Action.POST_READ),
     Action.MESSAGE_SEND: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.CONTENT_READ: Rule(_content_read, seen_by=Action.CONTENT_READ),
+    Action.FOLDER_CREATE: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.FOLDER_RENAME: Rule(_folder_rename, seen_by=Action.CONTENT_READ),
+    Action.FILE_UPLOAD: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    # A file of a network one may not read stays hidden: failing is NotFound, not Forbidden.
+    Action.FILE_DOWNLOAD: Rule(_content_read, seen_by=Action.CONTENT_READ),
+    Action.DOCUMENT_CREATE: Rule(_network_post, seen_by=Action.NETWORK_READ),
+    Action.DOCUMENT_VIEW: Rule(_content_read, seen_by=Action.CONTENT_READ),
+    Action.DOCUMENT_EDIT: Rule(_content_post, seen_by=Action.CONTENT_READ),
 }
 
 

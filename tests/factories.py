@@ -5,6 +5,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from app.accounts.models import User
 from app.accounts.passwords import hash_password
+from app.documents.models import Folder
 from app.forum.models import Category, ReadAccess, TopicAccess
 from app.networks.models import (
     ContentVisibility,
@@ -114,6 +115,17 @@ class CategoryFactory(BaseFactory):
     post_count = 0
 
 
+class FolderFactory(BaseFactory):
+    class Meta:
+        model = Folder
+
+    network = factory.SubFactory(NetworkFactory)
+    name = factory.Sequence(lambda n: f"Dossier {n}")
+    name_key = factory.LazyAttribute(lambda o: o.name.casefold())
+    parent = None
+    created_by = None
+
+
 ALL_FACTORIES = [
     UserFactory,
     NetworkFactory,
@@ -121,4 +133,5 @@ ALL_FACTORIES = [
     JoinRequestFactory,
     NotificationFactory,
     CategoryFactory,
+    FolderFactory,
 ]

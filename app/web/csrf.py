@@ -54,6 +54,13 @@ def _is_signed_link_route(request: Request) -> bool:
     return getattr(request.scope.get("endpoint"), "signed_link_route", False)
 
 
+def streams_own_body(endpoint):
+    """Mark a route that reads its body as a stream (uploads): it calls `check_token` itself,
+    because reading the form here would take the whole body first."""
+    endpoint.streams_own_body = True
+    return endpoint
+
+
 async def verify_csrf(request: Request) -> None:
     if (
         request.method in SAFE_METHODS
@@ -61,12 +68,21 @@ async def verify_csrf(request: Request) -> None:
         or _is_signed_link_route(request)
     ):
         return
-    expected = request.session.get(SESSION_KEY)
+    if getattr(request.scope.get("endpoint"), "streams_own_body", False):
+        return  # it calls check_token itself
     given = request.headers.get(HEADER)
     if given is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
     ):
         given = (await request.form()).get(FORM_FIELD)
+    check_token(request, given)
+
+
+def check_token(request: Request, given: object) -> None:
+    """Raise Forbidden unless `given` is this session's token (API-key requests need none)."""
+    if _is_api_key_request(request):
+        return
+    expected = request.session.get(SESSION_KEY)
     if not expected or not isinstance(given, str) or not hmac.compare_digest(expected, given):
         raise Forbidden(
             _("This form has expired or was not sent from Maillage. Reload the page and try again."),

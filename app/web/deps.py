@@ -17,6 +17,7 @@ from app.networks.models import Membership
 from app.notifications import service as notifications_service
 from app.policy import ANONYMOUS, NetworkSeat, Principal
 from app.web.csrf import API_PREFIX, uses_api_key
+from app.storage import FileStorage
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_VERSION_KEY = "av"
@@ -36,6 +37,9 @@ def get_settings(request: Request) -> Settings:
 
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+def get_storage(request: Request) -> FileStorage:
+    return request.app.state.storage
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -122,3 +126,4 @@ DbSession = Annotated[Session, Depends(get_db)]
 Viewer = Annotated[Principal, Depends(get_principal)]
 CurrentUser = Annotated[User, Depends(require_user)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+AppStorage = Annotated[FileStorage, Depends(get_storage)]
