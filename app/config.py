@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -33,6 +34,12 @@ class Settings(BaseSettings):
     signup_attempts_per_address: int = Field(default=10, description="per hour")
     background_tasks: bool = True
 
+    # "whoosh": an index in the data folder (one machine); "postgres": PostgreSQL full-text
+    # search in the database itself, shared by every app server (needs a PostgreSQL database).
+    search_backend: Literal["whoosh", "postgres"] = "whoosh"
+    search_per_minute: int = Field(default=60, description="searches per address or member; 0: no limit")
+    suggest_per_minute: int = Field(default=240, description="search-as-you-type requests; 0: no limit")
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'maillage.db'}"
@@ -44,6 +51,10 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.data_dir / "search"
 
     @property
     def secure_cookies(self) -> bool:

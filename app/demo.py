@@ -5,7 +5,8 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import User
-from app.networks import charter, service as networks_service
+from app.networks import charter
+from app.networks import service as networks_service
 from app.networks.models import ContentVisibility, MembershipMode, Role
 
 DEMO_PASSWORD = "maillage-demo"  # noqa: S105  (a published demo password, for a local demo only)

@@ -11,6 +11,7 @@ from app.networks.models import (
 )
 from app.notifications.models import MailOutbox
 from app.ratelimit import RateLimitHit
+from app.search.models import SearchOutbox
 
 __all__ = [
     "CharterVersion",
@@ -21,6 +22,7 @@ __all__ = [
     "Network",
     "NetworkLink",
     "RateLimitHit",
+    "SearchOutbox",
     "Skill",
     "User",
     "user_skill",

@@ -13,7 +13,14 @@ from app.errors import DomainError
 from app.i18n import _
 from app.networks import service as networks_service
 from app.policy import Action
-from app.web.deps import SESSION_AUTH_VERSION_KEY, SESSION_USER_KEY, AppSettings, CurrentUser, DbSession, Viewer
+from app.web.deps import (
+    SESSION_AUTH_VERSION_KEY,
+    SESSION_USER_KEY,
+    AppSettings,
+    CurrentUser,
+    DbSession,
+    Viewer,
+)
 from app.web.forms import FormResult, form_parser
 from app.web.middleware import LANGUAGE_COOKIE
 from app.web.render import flash, redirect, render
