@@ -16,6 +16,9 @@ from app.background import BackgroundWorker
 from app.config import Settings, get_settings
 from app.db import Database
 from app.networks import views as networks_views
+from app.search import api as search_api
+from app.search import service as search_service
+from app.search import views as search_views
 from app.web.csrf import verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -53,6 +56,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.settings = settings
     app.state.db = db
     app.state.worker = worker
+    app.state.search = search_service.get_backend(settings, db)
 
     # Outermost last: security headers wrap everything, the language is set before sessions.
     app.add_middleware(
@@ -69,6 +73,8 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(accounts_views.router)
     app.include_router(networks_views.router)
+    app.include_router(search_views.router)
+    app.include_router(search_api.router)
     install_error_handlers(app)
     return app
 

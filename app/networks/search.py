@@ -10,6 +10,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 
 from app.i18n import _
+from app.markup import html_to_text
 from app.networks.models import CharterVersion, Network
 from app.policy import Audience
 from app.search.document import SearchDocument, SearchKind
@@ -17,7 +18,7 @@ from app.search.document import SearchDocument, SearchKind
 
 def _network_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument]:
     rows = session.execute(
-        select(Network.id, Network.slug, Network.name, Network.purpose, Network.created_at).where(
+        select(Network.id, Network.slug, Network.name, Network.purpose_html, Network.created_at).where(
             Network.id.in_(ids)
         )
     )
@@ -26,7 +27,7 @@ def _network_documents(session: Session, ids: Sequence[int]) -> list[SearchDocum
             kind=NETWORK.name,
             object_id=row.id,
             title=row.name,
-            body=row.purpose,
+            body=html_to_text(row.purpose_html),
             url=f"/n/{row.slug}",
             created_at=row.created_at,
             audience=Audience.PUBLIC,
@@ -43,7 +44,7 @@ def _charter_documents(session: Session, ids: Sequence[int]) -> list[SearchDocum
             Network.slug,
             Network.name,
             CharterVersion.number,
-            CharterVersion.body,
+            CharterVersion.body_html,
             CharterVersion.author_id,
             CharterVersion.created_at,
         )
@@ -61,7 +62,7 @@ def _charter_documents(session: Session, ids: Sequence[int]) -> list[SearchDocum
             kind=CHARTER.name,
             object_id=row.id,  # one document per network: its current version
             title=f"Charte — {row.name}",
-            body=row.body,
+            body=html_to_text(row.body_html),
             url=f"/n/{row.slug}/charter/v/{row.number}",
             created_at=row.created_at,
             audience=Audience.PUBLIC,
