@@ -18,12 +18,15 @@ from app.config import Settings
 from app.db import Database
 from app.notifications.delivery import deliver_pending_mail
 from app.notifications.mailing import send_notification_mail
+from app.search.indexer import drain_outbox, maintain_index
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[Database, Settings], int]
-# Notification mail is composed into the outbox before the outbox is delivered.
-JOBS: list[Job] = [send_notification_mail, deliver_pending_mail]
+# The search drain first: a new post should be findable within a second. Notification
+# mail is composed into the outbox before the outbox is delivered. Index merges last, so
+# they never delay the other work.
+JOBS: list[Job] = [drain_outbox, send_notification_mail, deliver_pending_mail, maintain_index]
 IDLE_SECONDS = 5.0
 TICK_SECONDS = 0.1
 
@@ -38,6 +41,16 @@ def run_jobs_once(db: Database, settings: Settings) -> int:
         except Exception:
             log.exception("background job %s failed", job.__name__)
     return done
+
+
+def run_forever(
+    db: Database, settings: Settings, stop: threading.Event, *, poll_seconds: float = 0.25
+) -> None:
+    """`maillage worker`: the same jobs outside the server, polling since no commit of
+    another process can wake it; it starts by catching up on whatever is waiting."""
+    while not stop.is_set():
+        if run_jobs_once(db, settings) == 0:
+            stop.wait(poll_seconds)
 
 
 class BackgroundWorker:

@@ -3,6 +3,7 @@
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,6 +37,12 @@ class Settings(BaseSettings):
     background_tasks: bool = True
     upload_max_bytes: int = Field(default=25 * 1024 * 1024, gt=0, description="per uploaded file")
 
+    # "whoosh": an index in the data folder (one machine); "postgres": PostgreSQL full-text
+    # search in the database itself, shared by every app server (needs a PostgreSQL database).
+    search_backend: Literal["whoosh", "postgres"] = "whoosh"
+    search_per_minute: int = Field(default=60, description="searches per address or member; 0: no limit")
+    suggest_per_minute: int = Field(default=240, description="search-as-you-type requests; 0: no limit")
+
     @property
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'maillage.db'}"
@@ -47,6 +54,10 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
+
+    @property
+    def search_dir(self) -> Path:
+        return self.data_dir / "search"
 
     @property
     def secure_cookies(self) -> bool:

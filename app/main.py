@@ -26,6 +26,9 @@ from app.networks import views as networks_views
 from app.notifications import api as notifications_api
 from app.notifications import views as notifications_views
 from app.storage import storage_for
+from app.search import api as search_api
+from app.search import service as search_service
+from app.search import views as search_views
 from app.web.csrf import verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.db = db
     app.state.worker = worker
     app.state.storage = storage_for(settings)
+    app.state.search = search_service.get_backend(settings, db)
 
     # Outermost last: security headers wrap everything, the language is set before sessions.
     app.add_middleware(
@@ -84,12 +88,14 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(notifications_views.router, include_in_schema=False)
     app.include_router(forum_views.router, include_in_schema=False)
     app.include_router(documents_views.router, include_in_schema=False)
+    app.include_router(search_views.router, include_in_schema=False)
     app.include_router(document_views.router, include_in_schema=False)
     app.include_router(accounts_api.router)
     app.include_router(networks_api.router)
     app.include_router(notifications_api.router)
     app.include_router(forum_api.router)
     app.include_router(documents_api.router)
+    app.include_router(search_api.router)
     install_error_handlers(app)
     return app
 

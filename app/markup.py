@@ -13,6 +13,7 @@ Posts add two forum constructs, resolved while rendering:
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -280,3 +281,36 @@ def sanitize_html(html: str) -> str:
         link_rel="nofollow ugc noopener",
         strip_comments=True,
     )
+
+
+class _TextExtractor(HTMLParser):
+    """The words of rendered HTML, with block elements kept apart by line breaks."""
+
+    BLOCKS = frozenset(
+        {"p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "ul", "ol",
+         "li", "table", "tr", "th", "td", "aside", "div"}
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of sanitised HTML (for the search index, excerpts, notifications)."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    lines = (" ".join(line.split()) for line in "".join(extractor.parts).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -25,6 +25,7 @@ from app.networks.models import (
 )
 from app.notifications.models import MailOutbox, Notification, NotificationSetting
 from app.ratelimit import RateLimitHit
+from app.search.models import SearchOutbox
 
 __all__ = [
     "ApiKey",
@@ -53,6 +54,7 @@ __all__ = [
     "Notification",
     "NotificationSetting",
     "RateLimitHit",
+    "SearchOutbox",
     "Skill",
     "StoredFile",
     "User",

@@ -393,6 +393,66 @@ RULES: dict[Action, Rule] = {
 }
 
 
+# --- visibility of content in lists and search ---------------------------------------
+
+
+class Audience(enum.StrEnum):
+    """Who may read a piece of content, decided when it is written or indexed.
+
+    Everything that depends on the reader (membership, role, the network's own
+    visibility) is decided at read time by `read_scope`, so a member who leaves or a
+    network that closes its content changes nothing stored.
+    """
+
+    PUBLIC = "public"  # anyone: a network's shop window (purpose, charter)
+    READERS = "readers"  # whoever may read the network's content (network:read)
+    MEMBERS = "members"  # members of the network, even when its content is public
+    STAFF = "staff"  # the network's staff: restricted sections, hidden or deleted content
+    PARTICIPANTS = "participants"  # the people named on the content: private messages
+
+
+@dataclass(frozen=True)
+class AudienceGrant:
+    """Content of `audience` may be read in these networks (None: in every network)."""
+
+    audience: Audience
+    network_ids: frozenset[int] | None
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """What a principal may read: content matching any grant, or naming them as participant."""
+
+    grants: tuple[AudienceGrant, ...]
+    participant_id: int | None
+
+
+def read_scope(p: Principal, public_network_ids: frozenset[int]) -> ReadScope:
+    """The content `p` may read, given the networks whose content is public.
+
+    Site admins are staff everywhere (`_network_read`, `_network_staff`) but are not
+    participants of other people's private messages.
+    """
+    participant_id = p.user.id if p.user is not None else None
+    if p.is_site_admin:
+        everywhere = tuple(
+            AudienceGrant(audience, None)
+            for audience in (Audience.PUBLIC, Audience.READERS, Audience.MEMBERS, Audience.STAFF)
+        )
+        return ReadScope(everywhere, participant_id)
+    member_of = frozenset(p.seats)
+    staff_of = frozenset(
+        network_id for network_id, seat in p.seats.items() if seat.role in STAFF_ROLES
+    )
+    grants = (
+        AudienceGrant(Audience.PUBLIC, None),
+        AudienceGrant(Audience.READERS, public_network_ids | member_of),
+        AudienceGrant(Audience.MEMBERS, member_of),
+        AudienceGrant(Audience.STAFF, staff_of),
+    )
+    return ReadScope(grants, participant_id)
+
+
 def can(principal: Principal, action: Action, obj: object = None) -> bool:
     return RULES[action].allows(principal, obj)
 

@@ -1,7 +1,6 @@
 """Inputs of the account forms and API."""
 
 import re
-
 from typing import Literal
 
 from pydantic import BaseModel, EmailStr, Field, field_validator

@@ -5,6 +5,7 @@ Functions change rows and queue mail in the caller's transaction; they never com
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -40,6 +41,23 @@ def get_user_by_username(session: Session, username: str) -> User:
     if user is None:
         raise NotFound()
     return user
+
+
+def map_user_ids(session: Session, usernames: Iterable[str]) -> dict[str, int]:
+    """{username: id} of the accounts among `usernames` (unknown names are left out)."""
+    names = {name.lower() for name in usernames}
+    if not names:
+        return {}
+    return dict(session.execute(select(User.username, User.id).where(User.username.in_(names))).all())
+
+
+def map_display_names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """{id: (username, display name)} of these accounts, in one query."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    rows = session.execute(select(User.id, User.username, User.display_name).where(User.id.in_(ids)))
+    return {row.id: (row.username, row.display_name) for row in rows}
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:

@@ -8,7 +8,9 @@ from app.db import utcnow
 from app.errors import Conflict, NotFound
 from app.i18n import _
 from app.markup import render_markdown
+from app.networks import search as network_search
 from app.networks.models import CharterVersion, Membership, Network
+from app.search import service as search_service
 
 
 def get_current_charter(session: Session, network: Network) -> CharterVersion | None:
@@ -59,6 +61,7 @@ def publish_charter(
         author_id=actor.id,
     )
     session.add(version)
+    search_service.enqueue(session, kind=network_search.CHARTER.name, object_id=network.id)
     # The pilot who publishes it has accepted it by writing it.
     membership = session.scalar(
         select(Membership).where(Membership.network_id == network.id, Membership.user_id == actor.id)

@@ -7,6 +7,7 @@ keeps a pilot, a request is decided once) live here.
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select
@@ -18,6 +19,7 @@ from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import _
 from app.markup import render_markdown
+from app.networks import search as network_search
 from app.networks.models import (
     ContentVisibility,
     Invitation,
@@ -30,6 +32,7 @@ from app.networks.models import (
     Role,
 )
 from app.notifications import service as notifications_service
+from app.search import service as search_service
 
 # --- reading ---------------------------------------------------------------------
 
@@ -43,6 +46,25 @@ def get_network(session: Session, slug: str) -> Network:
 
 def list_networks(session: Session) -> list[Network]:
     return list(session.scalars(select(Network).order_by(Network.name)))
+
+
+def list_public_network_ids(session: Session) -> frozenset[int]:
+    """Networks whose content anyone may read (see policy `_network_read`)."""
+    query = select(Network.id).where(Network.content_visibility == ContentVisibility.PUBLIC)
+    return frozenset(session.scalars(query))
+
+
+def map_networks(
+    session: Session, *, ids: Iterable[int] = (), slugs: Iterable[str] = ()
+) -> dict[int, tuple[str, str]]:
+    """{id: (slug, name)} of the networks with these ids or slugs, in one query."""
+    ids, slugs = set(ids), {slug.lower() for slug in slugs}
+    if not ids and not slugs:
+        return {}
+    rows = session.execute(
+        select(Network.id, Network.slug, Network.name).where(or_(Network.id.in_(ids), Network.slug.in_(slugs)))
+    )
+    return {row.id: (row.slug, row.name) for row in rows}
 
 
 def list_user_networks(session: Session, user: User) -> list[Network]:
@@ -206,8 +228,9 @@ def create_network(
         parent=parent,
     )
     session.add(network)
-    session.flush()  # the membership needs the network's id
+    session.flush()  # the membership and the search outbox need the network's id
     session.add(Membership(network_id=network.id, user_id=pilot.id, role=Role.PILOT))
+    search_service.enqueue(session, kind=network_search.NETWORK.name, object_id=network.id)
     return network
 
 
@@ -225,6 +248,10 @@ def update_network(
     network.purpose_html = render_markdown(purpose)
     network.membership_mode = membership_mode
     network.content_visibility = content_visibility
+    search_service.enqueue(session, kind=network_search.NETWORK.name, object_id=network.id)
+    if network.charter_number:
+        # The charter's title in the index carries the network's name.
+        search_service.enqueue(session, kind=network_search.CHARTER.name, object_id=network.id)
     return network
 
 

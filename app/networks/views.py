@@ -13,7 +13,7 @@ from app.i18n import _
 from app.networks import charter, schemas, service
 from app.networks.models import Network, RequestStatus, Role
 from app.policy import Action
-from app.web.deps import AppSettings, CurrentUser, DbSession, Viewer
+from app.web.deps import AppSettings, DbSession, Viewer
 from app.web.forms import FormResult, form_parser
 from app.web.render import flash, redirect, render
 

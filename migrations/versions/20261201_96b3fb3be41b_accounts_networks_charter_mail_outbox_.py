@@ -12,7 +12,6 @@ from alembic import op
 
 import app.db
 
-
 revision: str = '96b3fb3be41b'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

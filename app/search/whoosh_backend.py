@@ -1,0 +1,594 @@
+"""The Whoosh backend: an index in the data folder, one writer, long-lived searchers.
+
+Layout of `settings.search_dir`:
+
+    current        symlink to the live index folder (swapped atomically by a rebuild)
+    index-*/       Whoosh indexes: the live one, and the previous one until the next rebuild
+    build-*/       a rebuild in progress
+    writer.lock    the single-writer lock (fcntl), held by whoever drains, merges or rebuilds
+    stamp          replaced after every commit or swap; readers compare it to know when to
+                   refresh (cheap stat, no directory listing per search)
+
+What the issue measured and this module avoids: user writes commit with
+`merge=False` and segments are merged by `maintain()` in the background; there is
+one writer, never an AsyncWriter; deletions use the long-lived searcher's document
+numbers rather than `update_document` (which opens a searcher per call); each
+process keeps one searcher and refreshes it when the stamp changes.
+"""
+
+import bisect
+import fcntl
+import logging
+import math
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Prefix, Query, Require, Term
+from whoosh.reading import EmptyReader, SegmentReader
+from whoosh.searching import Searcher
+
+from app.policy import Audience, ReadScope
+from app.search.analysis import EXACT_MARK, RELATED_MIN_STEM, FrenchTokenizer, prefix_term, words
+from app.search.backend import Hit, SearchPage, SearchRequest
+from app.search.document import SearchDocument
+from app.search.query import Order, TermKind
+from app.search.query import Term as QueryTerm
+from app.search.whoosh_codec import MaillageCodec
+
+log = logging.getLogger(__name__)
+
+TITLE_BOOST = 2.5
+RELATED_BOOST = 0.2
+# Segments are merged by size tier (powers of MERGE_FACTOR documents) once a tier holds
+# MERGE_FACTOR of them, unless the merge would exceed MAX_MERGE_DOCS: bounded work that
+# never holds the writer lock long. Bigger segments are compacted by `maillage reindex`.
+MERGE_FACTOR = 8
+MAX_MERGE_DOCS = 50_000
+# Top documents fetched per wanted result group before widening (a topic may have many hits).
+TOP_FACTOR = 3
+NONE = "-"
+
+
+def _schema() -> Schema:
+    analyzer = FrenchTokenizer()
+    return Schema(
+        key=ID(unique=True, stored=True),
+        kind=ID(stored=True, sortable=True),
+        object_id=STORED,
+        group=ID(stored=True, sortable=True),
+        network=ID(stored=True, sortable=True),
+        audience=ID(stored=True),
+        participants=KEYWORD(stored=True),
+        author=ID(stored=True),
+        category=ID(stored=True),
+        category_label=STORED,
+        tags=KEYWORD(stored=True, commas=True),
+        status=KEYWORD(stored=True),
+        created=NUMERIC(bits=64, stored=True, sortable=True, shift_step=16),
+        updated=STORED,
+        title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=analyzer, stored=True),
+        heading=STORED,
+        url=STORED,
+    )
+
+
+SCHEMA = _schema()
+CODEC = MaillageCodec()
+
+
+def _micros(moment: datetime) -> int:
+    return int(moment.timestamp() * 1_000_000)
+
+
+def _moment(micros: int) -> datetime:
+    return datetime.fromtimestamp(micros / 1_000_000, UTC)
+
+
+def _fields(document: SearchDocument) -> dict:
+    return {
+        "key": document.key,
+        "kind": document.kind,
+        "object_id": document.object_id,
+        "group": document.group_key,
+        "network": NONE if document.network_id is None else str(document.network_id),
+        "audience": document.audience.value,
+        "participants": " ".join(str(person) for person in document.participant_ids),
+        "author": NONE if document.author_id is None else str(document.author_id),
+        "category": document.category or NONE,
+        "category_label": document.category_label,
+        "tags": ",".join(document.tags),
+        "status": " ".join(document.status),
+        "created": _micros(document.created_at),
+        "updated": _micros(document.modified_at),
+        "title": document.title,
+        "body": document.indexed_body,
+        "heading": document.display_heading,
+        "url": document.url,
+    }
+
+
+def _document(stored: dict) -> SearchDocument:
+    network, author, category = stored["network"], stored["author"], stored["category"]
+    return SearchDocument(
+        kind=stored["kind"],
+        object_id=stored["object_id"],
+        title=stored["title"],
+        body=stored["body"],
+        url=stored["url"],
+        created_at=_moment(stored["created"]),
+        updated_at=_moment(stored["updated"]),
+        audience=Audience(stored["audience"]),
+        network_id=None if network == NONE else int(network),
+        heading=stored["heading"],
+        group=stored["group"],
+        author_id=None if author == NONE else int(author),
+        category="" if category == NONE else category,
+        category_label=stored["category_label"],
+        tags=tuple(tag for tag in stored["tags"].split(",") if tag),
+        status=tuple(stored["status"].split()),
+        participant_ids=tuple(int(person) for person in stored["participants"].split()),
+    )
+
+
+# --- query translation ------------------------------------------------------------
+
+
+def _term_query(term: QueryTerm, fields: tuple[str, ...]) -> Query | None:
+    if term.kind == TermKind.PREFIX:
+        return Or([Prefix(field, EXACT_MARK + prefix_term(term.text)) for field in fields])
+    parts = list(words(term.text))
+    if not parts:
+        return None
+    if term.kind == TermKind.PHRASE or len(parts) > 1:
+        exact = [EXACT_MARK + part.exact for part in parts]
+        return Or([Phrase(field, exact) for field in fields])
+    word = parts[0]
+    alternatives: list[Query] = []
+    for field in fields:
+        alternatives.append(Term(field, EXACT_MARK + word.exact))
+        stems = [Term(field, stem) for stem in word.stems]
+        if stems:
+            alternatives.append(stems[0] if len(stems) == 1 else And(stems))
+        if len(word.stems) == 1 and len(word.stems[0]) >= RELATED_MIN_STEM:
+            alternatives.append(Prefix(field, word.stems[0], boost=RELATED_BOOST))
+    return Or(alternatives)
+
+
+def _text_query(request: SearchRequest) -> Query | None:
+    query = request.query
+    fields = ("title",) if query.title_only else ("title", "body")
+    clauses = []
+    for clause in query.clauses:
+        alternatives = [q for q in (_term_query(term, fields) for term in clause) if q is not None]
+        if alternatives:
+            clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
+    if not clauses:
+        return None
+    positive = clauses[0] if len(clauses) == 1 else And(clauses)
+    excluded = [q for q in (_term_query(term, ("title", "body")) for term in query.excluded) if q]
+    return AndNot(positive, Or(excluded)) if excluded else positive
+
+
+def _any(field: str, values: Iterable[str]) -> Query:
+    return Or([Term(field, value) for value in values])
+
+
+def _visibility_query(scope: ReadScope) -> Query:
+    allowed: list[Query] = []
+    for grant in scope.grants:
+        audience = Term("audience", grant.audience.value)
+        if grant.network_ids is None:
+            allowed.append(audience)
+        elif grant.network_ids:
+            allowed.append(And([audience, _any("network", (str(n) for n in grant.network_ids))]))
+    if scope.participant_id is not None:
+        allowed.append(
+            And(
+                [
+                    Term("audience", Audience.PARTICIPANTS.value),
+                    Term("participants", str(scope.participant_id)),
+                ]
+            )
+        )
+    return Or(allowed)
+
+
+def _filter_query(request: SearchRequest) -> Query:
+    query = request.query
+    filters: list[Query] = [_visibility_query(request.scope)]
+    if request.kinds is not None:
+        filters.append(_any("kind", request.kinds))
+    if request.network_ids is not None:
+        filters.append(_any("network", (str(n) for n in request.network_ids)))
+    if request.author_ids is not None:
+        filters.append(_any("author", (str(n) for n in request.author_ids)))
+    if query.categories:
+        filters.append(_any("category", query.categories))
+    if query.tags:
+        filters.append(_any("tags", query.tags))
+    if query.statuses:
+        filters.append(_any("status", query.statuses))
+    if request.after is not None or request.before is not None:
+        start = _micros(request.after) if request.after else None
+        end = _micros(request.before) - 1 if request.before else None
+        filters.append(NumericRange("created", start, end))
+    return And(filters)
+
+
+def build_query(request: SearchRequest) -> Query | None:
+    """The whole Whoosh query: words scored, filters and visibility required but not scored."""
+    text = _text_query(request)
+    filters = _filter_query(request)
+    if text is None:
+        return (
+            filters if request.query.has_narrowing_filter and not request.query.has_words else None
+        )
+    return Require(text, filters)
+
+
+# --- the index folder ---------------------------------------------------------------
+
+
+@dataclass
+class _Opened:
+    path: Path
+    index: index.FileIndex
+    searcher: Searcher
+    stamp: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    kind: list[str]
+    group: list[str]
+    network: list[str]
+
+
+class WhooshBackend:
+    name = "whoosh"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.RLock()
+        self._opened: _Opened | None = None
+        self._columns: dict[str, _Columns] = {}
+
+    # --- files
+
+    @property
+    def _current_link(self) -> Path:
+        return self.root / "current"
+
+    @property
+    def _stamp_path(self) -> Path:
+        return self.root / "stamp"
+
+    def _read_stamp(self) -> tuple[int, int] | None:
+        try:
+            info = os.stat(self._stamp_path)
+        except FileNotFoundError:
+            return None
+        return info.st_ino, info.st_mtime_ns
+
+    def _touch_stamp(self) -> None:
+        temporary = self.root / f"stamp.{uuid.uuid4().hex}"
+        temporary.write_text(f"{time.time_ns()}\n")
+        os.replace(temporary, self._stamp_path)
+
+    def _current_path(self) -> Path | None:
+        try:
+            return self.root / os.readlink(self._current_link)
+        except FileNotFoundError:
+            return None
+
+    def _point_current_to(self, folder: Path) -> None:
+        temporary = self.root / f"current.{uuid.uuid4().hex}"
+        os.symlink(folder.name, temporary)
+        os.replace(temporary, self._current_link)
+
+    def _new_folder(self, prefix: str) -> Path:
+        return self.root / f"{prefix}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+    def _ensure_index(self) -> None:
+        """Create an empty index when there is none yet (the caller holds the writer lock)."""
+        if self._current_path() is not None:
+            return
+        folder = self._new_folder("index")
+        folder.mkdir(parents=True)
+        index.create_in(str(folder), SCHEMA)
+        self._point_current_to(folder)
+        self._touch_stamp()
+
+    # --- locking
+
+    @contextmanager
+    def writer_lock(self, timeout: float) -> Iterator[bool]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "writer.lock", "a+") as lock_file:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        yield False
+                        return
+                    time.sleep(0.02)
+            try:
+                self._ensure_index()
+                yield True
+            finally:
+                fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+    # --- reading
+
+    def _refresh(self) -> _Opened | None:
+        """The searcher for the latest committed index, reopened only when the stamp moved."""
+        stamp = self._read_stamp()
+        opened = self._opened
+        if opened is not None and stamp == opened.stamp:
+            return opened
+        path = self._current_path()
+        if path is None:
+            return None
+        if opened is not None and opened.path == path:
+            opened.searcher = _renewed(opened)
+            opened.stamp = stamp
+        else:
+            ix = index.open_dir(str(path))
+            if opened is not None:
+                opened.searcher.close()
+            self._opened = opened = _Opened(path, ix, ix.searcher(), stamp)
+        live = {reader.segment().segid for _sub, reader, _offset in _leaves(opened.searcher)}
+        self._columns = {segid: cols for segid, cols in self._columns.items() if segid in live}
+        return opened
+
+    @contextmanager
+    def _searching(self) -> Iterator[Searcher | None]:
+        # One searcher per process, used by one thread at a time: Whoosh is pure Python, so
+        # under the GIL this costs no throughput, and refresh() may close what it replaces.
+        with self._lock:
+            opened = self._refresh()
+            yield opened.searcher if opened is not None else None
+
+    def _columns_of(self, reader: SegmentReader) -> _Columns:
+        segid = reader.segment().segid
+        columns = self._columns.get(segid)
+        if columns is None:
+            columns = _Columns(
+                kind=list(reader.column_reader("kind")),
+                group=list(reader.column_reader("group")),
+                network=list(reader.column_reader("network")),
+            )
+            self._columns[segid] = columns
+        return columns
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        query = build_query(request)
+        if query is None:
+            return SearchPage([], 0, 0)
+        with self._searching() as searcher:
+            if searcher is None:
+                return SearchPage([], 0, 0)
+            kinds: Counter[str] = Counter()
+            networks: Counter[str] = Counter()
+            groups: Counter[str] = Counter()
+            for sub, reader, _offset in _leaves(searcher):
+                columns = self._columns_of(reader)
+                kind, group, network = columns.kind, columns.group, columns.network
+                for docnum in query.docs(sub):
+                    kinds[kind[docnum]] += 1
+                    groups[group[docnum]] += 1
+                    networks[network[docnum]] += 1
+            wanted = request.offset + request.limit
+            best = self._best_groups(searcher, query, request.query.order, wanted, len(groups))
+            hits = [
+                Hit(_document(searcher.stored_fields(docnum)), score, groups[group])
+                for group, score, docnum in best[request.offset : wanted]
+            ]
+            return SearchPage(
+                hits=hits,
+                total_groups=len(groups),
+                total_matches=sum(groups.values()),
+                kind_counts=dict(kinds),
+                network_counts={
+                    None if key == NONE else int(key): count for key, count in networks.items()
+                },
+            )
+
+    def suggest(self, request: SearchRequest) -> list[Hit]:
+        query = build_query(request)
+        if query is None:
+            return []
+        with self._searching() as searcher:
+            if searcher is None:
+                return []
+            best = self._best_groups(searcher, query, request.query.order, request.limit, None)
+            return [
+                Hit(_document(searcher.stored_fields(docnum)), score) for _g, score, docnum in best
+            ]
+
+    def _best_groups(
+        self, searcher: Searcher, query: Query, order: Order, wanted: int, group_total: int | None
+    ) -> list[tuple[str, float, int]]:
+        """(group, score, docnum) of the best document of each of the first `wanted` groups.
+
+        Scores only the top documents (Whoosh skips blocks that cannot make the top), and
+        widens the window while groups are missing, since one topic may fill it alone.
+        """
+        leaves = _leaves(searcher)
+        offsets = [offset for _sub, _reader, offset in leaves]
+        limit = max(wanted * TOP_FACTOR, 30)
+        while True:
+            if order == Order.LATEST:
+                results = searcher.search(query, limit=limit, sortedby="created", reverse=True)
+            else:
+                results = searcher.search(query, limit=limit)
+            found: dict[str, tuple[float, int]] = {}
+            for score, docnum in results.top_n:
+                position = bisect.bisect_right(offsets, docnum) - 1
+                _sub, reader, offset = leaves[position]
+                group = self._columns_of(reader).group[docnum - offset]
+                found.setdefault(group, (score or 0.0, docnum))
+            exhausted = len(results.top_n) < limit
+            if (
+                len(found) >= wanted
+                or exhausted
+                or (group_total is not None and len(found) >= group_total)
+            ):
+                return [(group, score, docnum) for group, (score, docnum) in found.items()][:wanted]
+            limit *= 4
+
+    # --- writing
+
+    def _writable(self) -> _Opened:
+        """The opened index, up to date with the last commit (the caller holds the writer lock)."""
+        opened = self._refresh()
+        if opened is None:
+            raise RuntimeError("no search index: writer_lock() creates it")
+        if not opened.searcher.up_to_date():
+            # A writer died between its commit and its stamp: the stamp is not enough here,
+            # since document numbers from a stale searcher would delete the wrong documents.
+            opened.searcher = _renewed(opened)
+        return opened
+
+    def apply(self, upserts: Sequence[SearchDocument], deletes: Sequence[str]) -> None:
+        keys = {document.key for document in upserts} | set(deletes)
+        with self._lock:
+            opened = self._writable()
+            docnums = [n for key in keys for n in opened.searcher.document_numbers(key=key)]
+            writer = opened.index.writer(codec=CODEC)
+            try:
+                for docnum in docnums:
+                    writer.delete_document(docnum)
+                for document in upserts:
+                    writer.add_document(**_fields(document))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(merge=False)
+            self._touch_stamp()
+
+    def maintenance_due(self) -> bool:
+        with self._searching() as searcher:
+            if searcher is None:
+                return False
+            return bool(
+                _merge_plan([reader.segment() for _sub, reader, _offset in _leaves(searcher)])
+            )
+
+    def maintain(self) -> int:
+        with self._lock:
+            opened = self._writable()
+            writer = opened.index.writer(codec=CODEC)
+            plan = _merge_plan(writer.segments)
+            if not plan:
+                writer.cancel()
+                return 0
+            started = time.monotonic()
+            writer.commit(mergetype=lambda w, segments: _merge(w, segments, plan))
+            self._touch_stamp()
+            log.info("merged %s search segments in %.2f s", len(plan), time.monotonic() - started)
+            return len(plan)
+
+    def rebuild(self, batches: Iterable[Sequence[SearchDocument]]) -> Iterator[int]:
+        for stale in self.root.glob("build-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        build = self._new_folder("build")
+        build.mkdir(parents=True)
+        ix = index.create_in(str(build), SCHEMA)
+        writer = ix.writer(codec=CODEC, limitmb=256)
+        count = 0
+        try:
+            for batch in batches:
+                for document in batch:
+                    writer.add_document(**_fields(document))
+                count += len(batch)
+                yield count
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(build, ignore_errors=True)
+            raise
+        final = self.root / build.name.replace("build-", "index-", 1)
+        os.rename(build, final)
+        previous = self._current_path()
+        self._point_current_to(final)
+        self._touch_stamp()
+        # The previous index stays until the next rebuild: another process may still be
+        # finishing a search on it before it notices the new stamp.
+        for old in self.root.glob("index-*"):
+            if old not in (final, previous):
+                shutil.rmtree(old, ignore_errors=True)
+
+    def stats(self) -> dict[str, int]:
+        with self._searching() as searcher:
+            documents = searcher.doc_count() if searcher is not None else 0
+            path = self._opened.path if self._opened is not None else None
+        size = sum(f.stat().st_size for f in path.iterdir()) if path is not None else 0
+        return {"documents": documents, "bytes": size}
+
+    def close(self) -> None:
+        with self._lock:
+            if self._opened is not None:
+                self._opened.searcher.close()
+                self._opened = None
+
+
+def _renewed(opened: _Opened) -> Searcher:
+    """The searcher for the latest commit, reusing unchanged segments."""
+    if isinstance(opened.searcher.reader(), EmptyReader):
+        # Whoosh cannot refresh() the reader of an empty index: open a new one.
+        opened.searcher.close()
+        return opened.index.searcher()
+    return opened.searcher.refresh()
+
+
+def _leaves(searcher: Searcher) -> list[tuple[Searcher, SegmentReader, int]]:
+    """(sub-searcher, its segment, its first document number) per segment; none when empty."""
+    return [
+        (sub, sub.reader(), offset)
+        for sub, offset in searcher.leaf_searchers()
+        if isinstance(sub.reader(), SegmentReader)
+    ]
+
+
+def _tier(doc_count: int) -> int:
+    return int(math.log(max(doc_count, 1), MERGE_FACTOR))
+
+
+def _merge_plan(segments: Sequence) -> list:
+    """The segments of the smallest full tier, if merging them stays cheap."""
+    tiers: dict[int, list] = {}
+    for segment in segments:
+        tiers.setdefault(_tier(segment.doc_count()), []).append(segment)
+    for tier in sorted(tiers):
+        members = tiers[tier]
+        if (
+            len(members) >= MERGE_FACTOR
+            and sum(s.doc_count_all() for s in members) <= MAX_MERGE_DOCS
+        ):
+            return members
+    return []
+
+
+def _merge(writer, segments: Sequence, plan: list) -> list:
+    merged = {segment.segid for segment in plan}
+    for segment in plan:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment.segid not in merged]
