@@ -243,6 +243,16 @@ def _split_mentions(token: Token, urls: dict[str, str], found: list[str]) -> lis
     return pieces
 
 
+HEADING_SHIFT = 2
+
+
+def _shift_headings(state: StateCore) -> None:
+    """Written headings sit under the page's own h1 and section h2: "# Title" becomes h3."""
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + HEADING_SHIFT, 6)}"
+
+
 def _text_token(content: str, level: int) -> Token:
     token = Token("text", "", 0, level=level)
     token.content = content
@@ -256,6 +266,7 @@ _md.block.ruler.before(
     "fence", "forum_quote", _quote_block, {"alt": ["paragraph", "reference", "blockquote", "list"]}
 )
 _md.core.ruler.push("forum_mentions", _link_mentions)
+_md.core.ruler.push("shift_headings", _shift_headings)
 _md.add_render_rule("quote_open", _render_quote_open)
 _md.add_render_rule("quote_close", _render_quote_close)
 

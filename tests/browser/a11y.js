@@ -78,7 +78,7 @@
 
   const count = (selector) => document.querySelectorAll(selector).length;
   // Headings inside .prose come from members' Markdown, not from the page's own outline.
-  const pageHeadings = [...document.querySelectorAll("h1")].filter((h) => !h.closest(".prose")).length;
+  const pageHeadings = document.querySelectorAll("h1").length;
   if (pageHeadings !== 1) problems.push(`${pageHeadings} h1 headings instead of one`);
   if (count("main") !== 1) problems.push(`${count("main")} main landmarks instead of one`);
   if (count("body > header") !== 1) problems.push("no banner (body > header)");

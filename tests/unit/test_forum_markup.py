@@ -189,3 +189,11 @@ PIECES = st.sampled_from(
 def test_generated_markdown_never_carries_an_executable_script(source):
     html = render_post(source, LINKS).html
     assert _executable(html) == [], (source, html)
+
+
+def test_written_headings_sit_below_the_page_headings():
+    from app.markup import render_markdown
+
+    html = render_markdown("# Titre\n\n## Partie\n\n###### Détail")
+    assert "<h1>" not in html and "<h2>" not in html
+    assert "<h3>Titre</h3>" in html and "<h4>Partie</h4>" in html and "<h6>Détail</h6>" in html

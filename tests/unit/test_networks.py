@@ -332,7 +332,7 @@ def test_charter_versions_and_acceptance(session):
     )
     session.flush()
     assert (first.number, network.charter_number, first.comment) == (1, 1, "v1")
-    assert "<h1>Charte</h1>" in first.body_html
+    assert "<h3>Charte</h3>" in first.body_html
     assert can(principal(session, pilot), Action.NETWORK_POST, network)  # the publisher accepted it
     assert not can(principal(session, member), Action.NETWORK_POST, network)
 
