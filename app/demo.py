@@ -14,6 +14,7 @@ from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.documents import files, folders, revisions
 from app.documents.models import DocumentKind
+from app.forum.demo import seed_forum
 from app.networks import charter, service as networks_service
 from app.networks.models import ContentVisibility, MembershipMode, Network, Role
 from app.storage import FileStorage
@@ -212,3 +213,4 @@ def seed(session: Session, storage: FileStorage) -> None:
         message="Bonjour, DPO dans l'Hérault, je souhaite rejoindre le réseau national.",
     )
     seed_documents(session, storage, users, national)
+    seed_forum(session, users, national, regional)
