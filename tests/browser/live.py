@@ -132,6 +132,15 @@ class Seeder:
                 session.flush()
                 networks_service.set_role(session, network=network, member=user, role=role)
 
+    def category(self, network: Network, name: str) -> str:
+        """A forum category of `network` open to its members; returns its slug."""
+        from app.forum import categories
+
+        slug = unique("cat-")
+        with self.session() as session:
+            categories.create_category(session, network=session.merge(network), name=name, slug=slug)
+        return slug
+
     def request_to_join(self, user: User, network: Network, message: str) -> None:
         with self.session() as session:
             networks_service.request_to_join(
