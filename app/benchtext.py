@@ -5,6 +5,7 @@ and rare words rare, as in real exchanges.
 """
 
 import random
+from itertools import accumulate
 
 COMMON = """réseau sécurité données système service équipe projet question réponse retour
 expérience pratique incident crise utilisateur agent collectivité hôpital ministère région
@@ -72,8 +73,15 @@ CLOSINGS = [
 ]
 
 
-def _zipf_weights(count: int) -> list[float]:
-    return [1.0 / (rank + 1) for rank in range(count)]
+# Content words per sentence, each after a glue word: sentences of 8 to 18 words.
+SENTENCE_SIZES = range(4, 10)
+ENDINGS = ".....?!"
+IDENTIFIER_SHARE = 0.08
+
+
+def _zipf_cumulative_weights(count: int) -> list[float]:
+    # Cumulative once here: `choices` would otherwise add the weights up on every call.
+    return list(accumulate(1.0 / (rank + 1) for rank in range(count)))
 
 
 class TextGenerator:
@@ -82,22 +90,52 @@ class TextGenerator:
     def __init__(self, seed: int) -> None:
         self.random = random.Random(seed)  # noqa: S311  (reproducible data, not secrets)
         self.words = COMMON + RARE + ENGLISH
-        self.weights = _zipf_weights(len(self.words))
+        self.cum_weights = _zipf_cumulative_weights(len(self.words))
+        self.pool: list[str] = []
+
+    def use_sentence_pool(self, size: int) -> None:
+        """From now on, draw sentences from `size` sentences made here at once.
+
+        Making each sentence afresh costs about five times more than the database
+        insert of the post that holds it; a pool keeps the words' frequencies (and so
+        the search index's shape) while each sentence recurs about (sentences drawn /
+        `size`) times, as stock phrases do in real exchanges.
+        """
+        self.pool = self._fresh_sentences(size)
 
     def _content_words(self, count: int) -> list[str]:
-        return self.random.choices(self.words, weights=self.weights, k=count)
+        return self.random.choices(self.words, cum_weights=self.cum_weights, k=count)
+
+    def sentences(self, count: int) -> list[str]:
+        if self.pool:
+            return self.random.choices(self.pool, k=count)
+        return self._fresh_sentences(count)
+
+    def _fresh_sentences(self, count: int) -> list[str]:
+        """`count` sentences of 8 to 18 words, drawn together: a draw per word would cost
+        several times more."""
+        draw = self.random
+        sizes = draw.choices(SENTENCE_SIZES, k=count)
+        total = sum(sizes)
+        # Glue and content words alternate: "le réseau de sécurité pour ...".
+        words = [""] * (2 * total)
+        words[0::2] = draw.choices(GLUE, k=total)
+        words[1::2] = draw.choices(self.words, cum_weights=self.cum_weights, k=total)
+        endings = draw.choices(ENDINGS, k=count)
+        result = []
+        start = 0
+        for size, ending in zip(sizes, endings, strict=True):
+            sentence_words = words[start : start + 2 * size]
+            start += 2 * size
+            if draw.random() < IDENTIFIER_SHARE:
+                position = draw.randrange(len(sentence_words))
+                sentence_words.insert(position, draw.choice(IDENTIFIERS))
+            sentence = " ".join(sentence_words)
+            result.append(sentence[0].upper() + sentence[1:] + ending)
+        return result
 
     def sentence(self) -> str:
-        length = self.random.randint(6, 16)
-        content = self._content_words(length // 2 + 1)
-        words: list[str] = []
-        for word in content:
-            words.append(self.random.choice(GLUE))
-            words.append(word)
-        if self.random.random() < 0.08:
-            words.insert(self.random.randrange(len(words)), self.random.choice(IDENTIFIERS))
-        sentence = " ".join(words)
-        return sentence[0].upper() + sentence[1:] + self.random.choice(".....?!")
+        return self.sentences(1)[0]
 
     def title(self) -> str:
         words = self._content_words(self.random.randint(3, 7))
@@ -105,10 +143,10 @@ class TextGenerator:
         return title[0].upper() + title[1:]
 
     def body(self, sentences: tuple[int, int] = (2, 9)) -> str:
-        paragraphs = []
+        """Paragraphs of up to four sentences, separated by blank lines, none empty."""
         count = self.random.randint(*sentences)
-        parts = [self.random.choice(OPENINGS)] + [self.sentence() for _ in range(count)]
-        parts.append(self.random.choice(CLOSINGS))
-        for start in range(0, len(parts), 4):
-            paragraphs.append(" ".join(part for part in parts[start : start + 4] if part))
-        return "\n\n".join(paragraphs)
+        parts = [self.random.choice(OPENINGS), *self.sentences(count)]
+        closing = self.random.choice(CLOSINGS)
+        if closing:
+            parts.append(closing)
+        return "\n\n".join(" ".join(parts[start : start + 4]) for start in range(0, len(parts), 4))

@@ -12,10 +12,14 @@ from sqlalchemy.orm import Session
 
 from app.accounts import service as accounts_service
 from app.accounts.models import User
-from app.documents import files, folders, revisions
-from app.documents.models import DocumentKind
+from app.documents import discussion, files, folders, revisions
+from app.documents.models import Document, DocumentKind
+from app.forum import categories as forum_categories
+from app.forum import posting as forum_posting
+from app.forum.demo import NO_LIMIT as FORUM_NO_LIMIT
 from app.forum.demo import seed_forum
-from app.networks import charter, service as networks_service
+from app.networks import charter
+from app.networks import service as networks_service
 from app.networks.models import ContentVisibility, MembershipMode, Network, Role
 from app.storage import FileStorage
 
@@ -135,8 +139,9 @@ def _upload(session: Session, storage: FileStorage, *, actor: User, network: Net
         )
 
 
-def seed_documents(session: Session, storage: FileStorage, users: dict[str, User], network: Network) -> None:
-    """An agenda, minutes with two revisions, a PDF and a text file in the national network."""
+def seed_documents(session: Session, storage: FileStorage, users: dict[str, User], network: Network) -> Document:
+    """An agenda, minutes with two revisions, a PDF and a text file in the national network;
+    returns the minutes."""
     meetings = folders.create_folder(session, actor=users["karim"], network=network, name="Réunions", parent=None)
     shared = folders.create_folder(session, actor=users["claire"], network=network, name="Retours d'expérience", parent=None)
     revisions.create_document(
@@ -158,6 +163,22 @@ def seed_documents(session: Session, storage: FileStorage, users: dict[str, User
     _upload(
         session, storage, actor=users["claire"], network=network, folder=shared,
         filename="Notes exercice de crise.txt", data=SHARED_NOTE.encode(),
+    )
+    return minutes
+
+
+def seed_document_discussion(session: Session, users: dict[str, User], network: Network, minutes: Document) -> None:
+    """The minutes' discussion, in the members' preparation section (made by the forum demo)."""
+    section = forum_categories.get_category(session, network, "pilotage")
+    topic = discussion.start_discussion(
+        session, actor=users["lea"], document=minutes, category=section, title=minutes.title,
+        body=discussion.opening_text(minutes.title, f"/n/{network.slug}/documents/{minutes.id}")
+        + "\n\nRelisez la décision sur les indicateurs avant la prochaine réunion.",
+        posts_per_window=FORUM_NO_LIMIT,
+    )
+    forum_posting.create_reply(
+        session, actor=users["bruno"], topic=topic, reply_to=None, posts_per_window=FORUM_NO_LIMIT,
+        body="J'ai ajouté la décision ; dites-moi si la formulation vous convient.",
     )
 
 
@@ -212,5 +233,6 @@ def seed(session: Session, storage: FileStorage) -> None:
         session, actor=users["amelie"], network=national,
         message="Bonjour, DPO dans l'Hérault, je souhaite rejoindre le réseau national.",
     )
-    seed_documents(session, storage, users, national)
+    minutes = seed_documents(session, storage, users, national)
     seed_forum(session, users, national, regional)
+    seed_document_discussion(session, users, national, minutes)

@@ -17,6 +17,7 @@ from app.background import BackgroundWorker
 from app.config import Settings, get_settings
 from app.db import Database
 from app.documents import api as documents_api
+from app.documents import discussion_views as document_discussion_views
 from app.documents import document_views
 from app.documents import views as documents_views
 from app.forum import api as forum_api
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(documents_views.router, include_in_schema=False)
     app.include_router(search_views.router, include_in_schema=False)
     app.include_router(document_views.router, include_in_schema=False)
+    app.include_router(document_discussion_views.router, include_in_schema=False)
     app.include_router(accounts_api.router)
     app.include_router(networks_api.router)
     app.include_router(notifications_api.router)

@@ -106,6 +106,8 @@ def settings(tmp_path) -> Settings:
         background_tasks=False,
         # Assertions read the English message ids; tests of the French default set "fr".
         language="en",
+        # The same search tests run on Whoosh (SQLite run) and PostgreSQL full-text search.
+        search_backend="postgres" if databases.backend() == "postgres" else "whoosh",
     )
 
 
@@ -156,3 +158,45 @@ def make_client(app):
     yield make
     for client in clients:
         client.close()
+
+
+@pytest.fixture
+def search_backend(settings, db):
+    """The backend the settings select (Whoosh here, PostgreSQL on the PostgreSQL run)."""
+    from app.search import service as search_service
+
+    backend = search_service.get_backend(settings, db)
+    yield backend
+    if hasattr(backend, "close"):
+        backend.close()
+
+
+@pytest.fixture
+def index_documents(search_backend):
+    """index_documents(doc, ...): put SearchDocuments straight into the index."""
+
+    def index(*documents):
+        with search_backend.writer_lock(5) as locked:
+            assert locked
+            search_backend.apply(list(documents), [])
+
+    return index
+
+
+@pytest.fixture
+def committed_db(tmp_path):
+    """A database of its own, migrated, whose commits are real: for background threads and
+    several connections, which the rolled-back test transaction cannot serve."""
+    from alembic import command
+
+    drop = None
+    if databases.backend() == "postgres":
+        url, drop = databases.create_postgres_database()
+    else:
+        url = f"sqlite:///{tmp_path / 'committed.db'}"
+    command.upgrade(alembic_config(url), "head")
+    database = Database(url)
+    yield database
+    database.engine.dispose()
+    if drop is not None:
+        drop()

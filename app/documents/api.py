@@ -125,6 +125,7 @@ def document_out(document: Document) -> dict:
         "created_at": document.created_at,
         "updated_at": document.updated_at,
         "updated_by": document.updated_by.display_name if document.updated_by else None,
+        "topic_id": document.topic_id,
     }
 
 

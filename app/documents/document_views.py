@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from app import policy
-from app.documents import folders, revisions
+from app.documents import discussion, folders, revisions
 from app.documents.kinds import kind_labels, starting_text
 from app.documents.models import Document, DocumentKind
 from app.documents.revisions import EditConflict, SaveResult
@@ -28,7 +28,7 @@ def document_url(request: Request, network: Network, document: Document) -> str:
     return str(request.app.url_path_for("document", slug=network.slug, document_id=document.id))
 
 
-def _load(db, viewer, slug: str, document_id: int, action: Action) -> tuple[Network, Document]:
+def load_document(db, viewer, slug: str, document_id: int, action: Action) -> tuple[Network, Document]:
     network = networks_service.get_network(db, slug)
     policy.require(viewer, Action.NETWORK_READ, network)
     document = revisions.get_document(db, network, document_id)
@@ -125,9 +125,15 @@ def document_preview(
 # --- reading -----------------------------------------------------------------------
 
 
+def _readable_discussion(db, viewer, document: Document):
+    # The topic may sit in a staff-only category: its link shows only to those who may read it.
+    topic = discussion.get_discussion(db, document)
+    return topic if topic is not None and policy.can(viewer, Action.TOPIC_READ, topic) else None
+
+
 @router.get("/n/{slug}/documents/{document_id}", name="document")
 def document_page(request: Request, slug: str, document_id: int, db: DbSession, viewer: Viewer) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
     return render(
         request,
         "documents/document.html",
@@ -138,13 +144,14 @@ def document_page(request: Request, slug: str, document_id: int, db: DbSession, 
             "contributors": revisions.list_contributors(db, document),
             "breadcrumb": folders.folder_path(db, document.folder),
             "kind_labels": kind_labels(),
+            "discussion": _readable_discussion(db, viewer, document),
         },
     )
 
 
 @router.get("/n/{slug}/documents/{document_id}/history", name="document_history")
 def document_history(request: Request, slug: str, document_id: int, db: DbSession, viewer: Viewer) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
     return render(
         request,
         "documents/history.html",
@@ -163,7 +170,7 @@ def document_diff(
     new: Annotated[int, Query(alias="to", ge=1)],
     view: Annotated[str, Query()] = "inline",
 ) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
     diff = revisions.diff_revisions(db, document, old, new)
     return render(
         request,
@@ -182,7 +189,7 @@ def document_diff(
 
 @router.get("/n/{slug}/documents/{document_id}/r/{number}", name="document_revision")
 def document_revision(request: Request, slug: str, document_id: int, number: int, db: DbSession, viewer: Viewer) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_VIEW)
     return render(
         request,
         "documents/revision.html",
@@ -199,7 +206,7 @@ def _edit_context(network: Network, document: Document, form: FormResult, **extr
 
 @router.get("/n/{slug}/documents/{document_id}/edit", name="document_edit")
 def document_edit_page(request: Request, slug: str, document_id: int, db: DbSession, viewer: Viewer) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
     head = revisions.get_revision(db, document)
     form = FormResult(values={"title": head.title, "body": head.body, "base_number": str(head.number)})
     return render(request, "documents/edit.html", _edit_context(network, document, form))
@@ -214,7 +221,7 @@ def document_save(
     viewer: Viewer,
     form: Annotated[FormResult[RevisionSubmit], Depends(form_parser(RevisionSubmit))],
 ) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
     if form.ok and form.values.get("action") == "preview":
         context = _edit_context(network, document, form, preview_html=render_markdown(form.data.body))
         return render(request, "documents/edit.html", context)
@@ -251,7 +258,7 @@ def document_revert(
     viewer: Viewer,
     form: Annotated[FormResult[RevertRequest], Depends(form_parser(RevertRequest))],
 ) -> Response:
-    network, document = _load(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
+    network, document = load_document(db, viewer, slug, document_id, Action.DOCUMENT_EDIT)
     if not form.ok:
         raise Invalid(next(iter(form.errors.values())))
     revision = revisions.revert_document(

@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import User
 from app.db import utcnow
+from app.documents import search as documents_search
 from app.documents.extract import extract_text
 from app.documents.filetypes import clean_filename, identify, name_key
 from app.documents.models import FileVersion, Folder, StoredFile
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import _
 from app.networks.models import Network
+from app.search import service as search_service
 from app.storage import FileStorage, track_new_blob
 
 
@@ -184,4 +186,5 @@ def upload_file(
     )
     session.add(version)
     session.flush()
+    search_service.enqueue(session, kind=documents_search.FILE.name, object_id=stored.id)
     return UploadResult(version=version, is_new_file=is_new)

@@ -17,7 +17,7 @@ def starting_text(kind: DocumentKind) -> str:
     """The Markdown a new document of `kind` starts from (agendas and minutes have a frame)."""
     if kind == DocumentKind.AGENDA:
         return _(
-            "**Date:** \n**Place or video link:** \n**Facilitator:** \n\n"
+            "- **Date:** \n- **Place or video link:** \n- **Facilitator:** \n\n"
             "## Items\n\n"
             "1. Welcome and round of introductions (10 min)\n"
             "2. News from the network (15 min)\n"
@@ -26,7 +26,7 @@ def starting_text(kind: DocumentKind) -> str:
         )
     if kind == DocumentKind.MINUTES:
         return _(
-            "**Date:** \n**Present:** \n**Apologies:** \n**Minutes taken by:** \n\n"
+            "- **Date:** \n- **Present:** \n- **Apologies:** \n- **Minutes taken by:** \n\n"
             "## Discussion\n\n### 1. \n\n"
             "## Decisions\n\n- \n\n"
             "## Actions\n\n| What | Who | By when |\n|---|---|---|\n| | | |\n\n"

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import User
 from app.db import utcnow
+from app.documents import search as documents_search
 from app.documents.diff import TextDiff, diff_texts
 from app.documents.models import Document, DocumentKind, DocumentRevision, Folder
 from app.errors import Conflict, Invalid, NotFound
 from app.i18n import _
 from app.markup import render_markdown
 from app.networks.models import Network
+from app.search import service as search_service
 
 MAX_BODY_CHARS = 500_000
 _CONFLICT_START = re.compile(r"^<{7}( |$)", re.MULTILINE)
@@ -217,6 +219,7 @@ def _add_revision(
     document.updated_at = revision.created_at = utcnow()
     document.updated_by_id = actor.id
     session.flush()
+    search_service.enqueue(session, kind=documents_search.DOCUMENT.name, object_id=document.id)
     return revision
 
 

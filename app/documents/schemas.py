@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.documents.models import DocumentKind
 from app.documents.space import FILE_KIND, SORTS
+from app.forum.posting import BODY_MAX, TITLE_MAX, TITLE_MIN
 from app.i18n import _
 from app.web.errors import ErrorDetail
 
@@ -46,6 +47,12 @@ class RevisionSubmit(BaseModel):
 class RevertRequest(BaseModel):
     number: int = Field(ge=1)
     comment: str = Field(default="", max_length=200)
+
+
+class DiscussionStart(BaseModel):
+    category: str = Field(min_length=1, max_length=60)
+    title: str = Field(min_length=TITLE_MIN, max_length=TITLE_MAX)
+    body: str = Field(min_length=1, max_length=BODY_MAX)
 
 
 class Preview(BaseModel):
@@ -150,6 +157,8 @@ class DocumentOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     updated_by: str | None
+    # The forum topic where the document is discussed, if one was started.
+    topic_id: int | None
 
 
 class DocumentDetailOut(DocumentOut):

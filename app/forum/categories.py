@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Invalid, NotFound
 from app.forum.models import Category, ReadAccess, Topic, TopicAccess
+from app.forum.posting import queue_topics
 from app.i18n import _
 from app.networks.models import Network
 from app.policy import Action, Principal, can, category_read_access
@@ -172,6 +173,12 @@ def update_category(
         select(Category.id).where(Category.parent_id == category.id).limit(1)
     ):
         raise Invalid(_("This category holds sub-categories: it stays at the top."), field="parent")
+    # Topics and posts carry the category's name, address and readers in the index.
+    searchable_change = (name, slug, read_access) != (
+        category.name,
+        category.slug,
+        category.read_access,
+    )
     category.name = name
     category.slug = slug
     category.description = description
@@ -180,6 +187,8 @@ def update_category(
     category.parent = parent
     category.read_access = read_access
     category.topic_access = topic_access
+    if searchable_change:
+        queue_topics(session, select(Topic.id).where(Topic.category_id == category.id))
     return category
 
 

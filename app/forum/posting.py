@@ -9,12 +9,13 @@ commits here.
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound, RateLimited
+from app.forum import search as forum_search
 from app.forum import urls
 from app.forum.drafts import discard_draft, key_for_message, key_for_new_topic, key_for_reply
 from app.forum.member_state import ensure_topic_user
@@ -33,6 +34,7 @@ from app.i18n import _
 from app.markup import PostLinks, Rendered, mention_candidates, render_post
 from app.networks.models import Membership, Network
 from app.ratelimit import check_limit, record_hit
+from app.search import service as search_service
 
 POST_RATE_WINDOW = timedelta(minutes=10)
 TITLE_MIN, TITLE_MAX = 3, 200
@@ -160,7 +162,24 @@ def _add_post(
             NotificationLevel.WATCHING if number == 1 else NotificationLevel.TRACKING
         )
     session.flush()
+    search_service.enqueue(session, kind=forum_search.POST.name, object_id=post.id)
     return post, rendered
+
+
+def queue_topics(session: Session, topic_ids: Select) -> None:
+    """Queue the topics `topic_ids` selects, and all their posts, for the search index.
+
+    Posts repeat their topic's title, category, tags and status, so a change to any of
+    these re-indexes them too (in the caller's transaction, like every enqueue).
+    """
+    search_service.enqueue_many(
+        session, kind=forum_search.TOPIC.name, object_ids=session.scalars(topic_ids).all()
+    )
+    search_service.enqueue_many(
+        session,
+        kind=forum_search.POST.name,
+        object_ids=session.scalars(select(Post.id).where(Post.topic_id.in_(topic_ids))).all(),
+    )
 
 
 def create_topic(
@@ -211,6 +230,7 @@ def create_topic(
         .values(topic_count=Category.topic_count + 1)
         .execution_options(synchronize_session=False)
     )
+    search_service.enqueue(session, kind=forum_search.TOPIC.name, object_id=topic.id)
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=None)
     discard_draft(session, actor=actor, key=key_for_new_topic(category.network.slug))
     notify_new_post(session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None)
@@ -318,6 +338,7 @@ def send_message(
         ensure_topic_user(session, user_id=user_id, topic=topic).is_private_participant = True
     session.flush()
     session.expire(topic, ["private_members"])
+    search_service.enqueue(session, kind=forum_search.TOPIC.name, object_id=topic.id)
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=None)
     discard_draft(session, actor=actor, key=key_for_message(network.slug))
     notify_new_post(session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None)
@@ -348,12 +369,17 @@ def edit_post(
         tags_changed = set_topic_tags(session, topic=topic, names=tags)
     if body == post.body and not title_changed:
         if tags_changed:
+            queue_topics(session, select(Topic.id).where(Topic.id == topic.id))
             return post
         raise Conflict(_("Nothing was changed."), code="unchanged")
     rendered = render_body(session, body, topic_id=topic.id)
     if title_changed:
         topic.title = new_title
         topic.slug = slugify(new_title)
+    if title_changed or tags_changed:
+        queue_topics(session, select(Topic.id).where(Topic.id == topic.id))
+    else:
+        search_service.enqueue(session, kind=forum_search.POST.name, object_id=post.id)
     now = utcnow()
     post.revision_count += 1
     session.add(

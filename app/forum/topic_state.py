@@ -1,9 +1,11 @@
 """A topic's state set by its author or the staff: the answer, pinning, announcements."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Invalid
 from app.forum.models import PinScope, Post, Topic
+from app.forum.posting import queue_topics
 from app.i18n import _
 
 
@@ -19,11 +21,13 @@ def mark_answered(session: Session, *, topic: Topic, post: Post) -> Topic:
     if not post.is_visible:
         raise Invalid(_("This post is not visible."))
     topic.answer_post_number = post.post_number
+    queue_topics(session, select(Topic.id).where(Topic.id == topic.id))  # status:answered
     return topic
 
 
 def unmark_answered(session: Session, *, topic: Topic) -> Topic:
     topic.answer_post_number = None
+    queue_topics(session, select(Topic.id).where(Topic.id == topic.id))
     return topic
 
 

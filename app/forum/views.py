@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app import policy
+from app.documents import discussion
 from app.errors import DomainError
 from app.forum import (
     category_views,
@@ -117,6 +118,7 @@ def _topic_context(
         "can_answer": policy.can(viewer, Action.TOPIC_ANSWER, topic),
         "can_pin": policy.can(viewer, Action.TOPIC_PIN, topic),
         "draft_key": drafts.key_for_reply(topic.id),
+        "discussed_document": None if topic.is_private else discussion.get_discussed_document(db, topic),
     }
 
 

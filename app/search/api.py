@@ -16,10 +16,17 @@ def _facets(facets: list[service.Facet]) -> list[FacetOut]:
 
 @router.get("/search", response_model=SearchOut, name="api_search")
 def api_search(
-    request: Request, db: DbSession, viewer: Viewer, settings: AppSettings, q: str = "", page: str = "1"
+    request: Request,
+    db: DbSession,
+    viewer: Viewer,
+    settings: AppSettings,
+    q: str = "",
+    page: str = "1",
 ) -> SearchOut:
     """Search everything the caller may read, with the query language of the search page."""
-    service.check_rate(db, scope="search", key=rate_key(request, viewer), per_minute=settings.search_per_minute)
+    service.check_rate(
+        db, scope="search", key=rate_key(request, viewer), per_minute=settings.search_per_minute
+    )
     db.commit()
     found = service.search(
         db,
@@ -67,10 +74,15 @@ def api_search_suggest(
 ) -> list[SuggestionOut]:
     """The top five results for a query being typed (its last word read as a prefix)."""
     service.check_rate(
-        db, scope="search-suggest", key=rate_key(request, viewer), per_minute=settings.suggest_per_minute
+        db,
+        scope="search-suggest",
+        key=rate_key(request, viewer),
+        per_minute=settings.suggest_per_minute,
     )
     db.commit()
-    suggestions = service.suggest(db, request.app.state.search, principal=viewer, text=q, timezone=settings.timezone)
+    suggestions = service.suggest(
+        db, request.app.state.search, principal=viewer, text=q, timezone=settings.timezone
+    )
     return [
         SuggestionOut(
             heading_html=str(s.heading),

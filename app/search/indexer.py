@@ -99,6 +99,9 @@ def _all_documents(db: Database, batch: int) -> Iterator[Sequence[SearchDocument
             ids = session.scalars(kind.ids()).all()
             for start in range(0, len(ids), batch):
                 yield kind.load(session, ids[start : start + batch])
+            # Read only: ending with a commit rather than a rollback keeps what the rebuild
+            # wrote meanwhile when sessions are nested savepoints of one connection (tests).
+            session.commit()
 
 
 def reindex(

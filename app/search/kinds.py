@@ -5,10 +5,14 @@ add it to `KINDS` below, and call `search_service.enqueue(...)` wherever the dom
 service changes that content (see app/search/document.py).
 """
 
+from app.documents.search import DOCUMENT, FILE
+from app.forum.search import POST, TOPIC
 from app.networks.search import CHARTER, NETWORK
 from app.search.document import SearchKind
 
-KINDS: dict[str, SearchKind] = {kind.name: kind for kind in (NETWORK, CHARTER)}
+KINDS: dict[str, SearchKind] = {
+    kind.name: kind for kind in (TOPIC, POST, DOCUMENT, FILE, NETWORK, CHARTER)
+}
 
 
 def get_kind(name: str) -> SearchKind:

@@ -32,6 +32,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    literal_column,
     or_,
     select,
     true,
@@ -87,7 +88,8 @@ def _config(name: str):
 
 
 def _vector(config: str, text, weight: str):
-    return func.setweight(func.to_tsvector(_config(config), text), weight)
+    # setweight takes a "char", which a bound VARCHAR parameter is not: the weight is a constant.
+    return func.setweight(func.to_tsvector(_config(config), text), literal_column(f"'{weight}'"))
 
 
 def _title_vector(title):
@@ -373,8 +375,11 @@ class PostgresBackend:
 
     @contextmanager
     def writer_lock(self, timeout: float) -> Iterator[bool]:
-        # A transaction-level advisory lock: released by the rollback when the context ends,
-        # or by the server when the process dies, so it can never stay held by mistake.
+        # A transaction-level advisory lock: released when this session's transaction ends,
+        # or by the server when the process dies, so it can never stay held by mistake. The
+        # transaction wrote nothing; it ends with a commit rather than a rollback so that, when
+        # sessions are nested savepoints of one connection (tests), the writes made while the
+        # lock was held are not rolled back with it.
         with self.db.session() as session:
             deadline = time.monotonic() + timeout
             while not session.scalar(select(func.pg_try_advisory_xact_lock(WRITER_LOCK_KEY))):
@@ -385,7 +390,7 @@ class PostgresBackend:
             try:
                 yield True
             finally:
-                session.rollback()
+                session.commit()
 
     def apply(self, upserts: Sequence[SearchDocument], deletes: Sequence[str]) -> None:
         with self.db.session() as session:

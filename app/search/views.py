@@ -30,7 +30,12 @@ def _context(q: str, **values) -> dict:
 
 @router.get("/search", name="search")
 def search_page(
-    request: Request, db: DbSession, viewer: Viewer, settings: AppSettings, q: str = "", page: str = "1"
+    request: Request,
+    db: DbSession,
+    viewer: Viewer,
+    settings: AppSettings,
+    q: str = "",
+    page: str = "1",
 ) -> Response:
     results = None
     if q.strip():

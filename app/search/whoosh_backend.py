@@ -35,7 +35,7 @@ from pathlib import Path
 from whoosh import index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Prefix, Query, Require, Term
-from whoosh.reading import EmptyReader, SegmentReader
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from app.policy import Audience, ReadScope
@@ -549,12 +549,34 @@ class WhooshBackend:
 
 
 def _renewed(opened: _Opened) -> Searcher:
-    """The searcher for the latest commit, reusing unchanged segments."""
-    if isinstance(opened.searcher.reader(), EmptyReader):
-        # Whoosh cannot refresh() the reader of an empty index: open a new one.
-        opened.searcher.close()
-        return opened.index.searcher()
-    return opened.searcher.refresh()
+    """The searcher for the latest commit, reusing the readers of unchanged segments.
+
+    Whoosh's own `refresh()` reuses a segment's reader whenever the segment id is the
+    same, even when the commit deleted documents in it: deleted documents would stay
+    findable. Here a segment whose deletions changed gets a new reader.
+    """
+    toc = opened.index._read_toc()
+    reusable = {
+        reader.segment().segment_id(): reader
+        for reader, _offset in opened.searcher.reader().leaf_readers()
+        if isinstance(reader, SegmentReader)
+    }
+    readers = []
+    for segment in toc.segments:
+        reader = reusable.pop(segment.segment_id(), None)
+        if reader is not None and reader.segment().deleted_count() != segment.deleted_count():
+            reusable[segment.segment_id()] = reader  # closed below
+            reader = None
+        if reader is None:
+            reader = SegmentReader(
+                opened.index.storage, toc.schema, segment, generation=toc.generation
+            )
+        readers.append(reader)
+    for stale in reusable.values():
+        stale.close()
+    # A MultiReader even for one segment: it carries the new generation (up_to_date()).
+    reader = MultiReader(readers, generation=toc.generation) if readers else EmptyReader(toc.schema)
+    return Searcher(reader, fromindex=opened.index)
 
 
 def _leaves(searcher: Searcher) -> list[tuple[Searcher, SegmentReader, int]]:

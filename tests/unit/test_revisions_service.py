@@ -35,7 +35,7 @@ def test_create_and_save_append_revisions(session, setting):
     _network, lea, bruno, document = setting
     first = revisions.get_revision(session, document)
     assert first.number == 1 and first.author == lea and first.comment == "First version"
-    assert "<h1>Réunion</h1>" in first.body_html
+    assert "<h3>Réunion</h3>" in first.body_html
     result = save(session, bruno, document, 1, BASE.replace("Point un.", "Point un, précisé."), comment="Précision")
     assert result.revision.number == 2 and result.merged == []
     assert document.head_number == 2 and document.updated_by_id == bruno.id

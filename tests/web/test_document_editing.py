@@ -63,7 +63,7 @@ def test_live_preview_fragment(client, session):
         f"/n/{network.slug}/documents/preview", {"body": "## Titre\n<img src=x onerror=alert(1)>"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert "<h2>Titre</h2>" in response.text and "<img" not in response.text
+    assert "<h4>Titre</h4>" in response.text and "<img" not in response.text
     assert "<html" not in response.text
 
 

@@ -87,6 +87,7 @@ def test_files_upload_versions_and_download(api, session, settings):
     ("filename", "data", "status", "code"),
     [
         ("page.pdf", samples.HTML_PAGE, 422, "file_type_mismatch"),
+        ("logo.pdf", samples.SVG_IMAGE, 422, "file_type_mismatch"),
         ("vide.txt", b"", 422, "empty_file"),
         ("x" * 300 + ".txt", b"x", 422, "bad_filename"),
         ("gros.txt", b"x" * 5000, 413, "too_large"),
@@ -100,6 +101,16 @@ def test_refused_api_uploads(api, session, settings, filename, data, status, cod
     assert response.status_code == status
     assert response.json()["error"]["code"] == code and response.json()["error"]["message"]
     assert files_on_disk(settings) == [] and count_rows(session) == (0, 0)
+
+
+def test_api_upload_names_lose_their_path(api, session, settings):
+    network, lea, _bruno, _karim = member_setting()
+    api.login(lea)
+    for raw, clean in (("../../etc/passwd.txt", "passwd.txt"), ("/etc/motd.txt", "motd.txt"), ("C:\\x\\win.txt", "win.txt")):
+        response = api.post(f"/networks/{network.slug}/files", files={"file": (raw, b"x")})
+        assert response.status_code == 201 and response.json()["filename"] == clean
+    stored = [p.name for p in (settings.data_dir / "files").rglob("*") if p.is_file()]
+    assert len(stored) == 3 and not any("passwd" in name or "motd" in name for name in stored)
 
 
 def test_api_download_from_a_network_you_are_not_in(api, session):
@@ -172,6 +183,8 @@ def test_revert_without_edit_rights(api, session):
     api.login(lea)
     response = api.post(f"/networks/{network.slug}/documents/{document.id}/revert", json={"number": 1})
     assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    session.expire_all()
+    assert revisions.get_document(session, network, document.id).head_number == 2
 
 
 def test_openapi_documents_the_document_routes(client):

@@ -6,8 +6,6 @@ independent. `live.session()` gives a session whose factories write to that data
 commit before the browser looks.
 """
 
-import os
-import shutil
 import socket
 import threading
 import time
@@ -25,9 +23,6 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.factories import ALL_FACTORIES, DEFAULT_PASSWORD
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -81,18 +76,6 @@ def live(tmp_path_factory) -> Iterator[LiveServer]:
     yield LiveServer(url=settings.base_url, db=app.state.db, settings=settings)
     server.should_exit = True
     thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("Chromium is not installed (make browser installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
