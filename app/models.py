@@ -15,6 +15,7 @@ from app.forum.models import (
     TopicUser,
 )
 from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
+from app.moderation.models import ModerationLogEntry
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -48,6 +49,7 @@ __all__ = [
     "Invitation",
     "JoinRequest",
     "MailOutbox",
+    "ModerationLogEntry",
     "Membership",
     "Network",
     "NetworkLink",

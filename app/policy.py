@@ -99,6 +99,8 @@ class Action(enum.StrEnum):
     DOCUMENT_CREATE = "document:create"
     DOCUMENT_VIEW = "document:view"
     DOCUMENT_EDIT = "document:edit"
+    MODERATE = "network:moderate"
+    MODERATION_LOG_VIEW = "moderation_log:view"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -390,6 +392,8 @@ RULES: dict[Action, Rule] = {
     Action.DOCUMENT_CREATE: Rule(_network_post, seen_by=Action.NETWORK_READ),
     Action.DOCUMENT_VIEW: Rule(_content_read, seen_by=Action.CONTENT_READ),
     Action.DOCUMENT_EDIT: Rule(_content_post, seen_by=Action.CONTENT_READ),
+    Action.MODERATE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.MODERATION_LOG_VIEW: Rule(_network_staff, seen_by=Action.NETWORK_READ),
 }
 
 

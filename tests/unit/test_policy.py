@@ -112,6 +112,13 @@ TABLE = [
     (A.POST_SEE_HIDDEN,     "members/request/v2",    "401 404 403 403 ok  ok  ok  ok"),
     (A.POST_SEE_HIDDEN,     "public/open/v2",        "401 403 403 403 ok  ok  ok  ok"),
 
+    # The outsider is a pilot of another network: no power here.
+    (A.MODERATE,            "members/request/v2",    "401 404 403 403 ok  ok  ok  ok"),
+    (A.MODERATE,            "public/open/v2",        "401 403 403 403 ok  ok  ok  ok"),
+
+    (A.MODERATION_LOG_VIEW, "members/request/v2",    "401 404 403 403 ok  ok  ok  ok"),
+    (A.MODERATION_LOG_VIEW, "public/open/v2",        "401 403 403 403 ok  ok  ok  ok"),
+
     (A.MESSAGE_SEND,        "members/request/v2",    "401 404 ok  403 ok  ok  ok  403"),
     (A.MESSAGE_SEND,        "public/open/v2",        "401 403 ok  403 ok  ok  ok  403"),
 

@@ -1,0 +1,1 @@
+"""Moderation: what the network's staff do to keep exchanges on track, and its log."""
