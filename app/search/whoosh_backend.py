@@ -34,7 +34,7 @@ from pathlib import Path
 
 from whoosh import index
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Prefix, Query, Require, Term
+from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
@@ -45,6 +45,7 @@ from app.search.document import SearchDocument
 from app.search.query import Order, TermKind
 from app.search.query import Term as QueryTerm
 from app.search.whoosh_codec import MaillageCodec
+from app.search.whoosh_require import ScoredRequire
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,7 @@ def build_query(request: SearchRequest) -> Query | None:
         return (
             filters if request.query.has_narrowing_filter and not request.query.has_words else None
         )
-    return Require(text, filters)
+    return ScoredRequire(text, filters)
 
 
 # --- the index folder ---------------------------------------------------------------
