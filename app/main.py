@@ -26,13 +26,14 @@ from app.networks import api as networks_api
 from app.networks import views as networks_views
 from app.notifications import api as notifications_api
 from app.notifications import views as notifications_views
-from app.storage import storage_for
 from app.search import api as search_api
 from app.search import service as search_service
 from app.search import views as search_views
+from app.storage import storage_for
 from app.web.csrf import verify_csrf
 from app.web.errors import install_error_handlers
 from app.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from app.web.urls import RouteNames
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 SESSION_COOKIE = "maillage_session"
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.worker = worker
     app.state.storage = storage_for(settings)
     app.state.search = search_service.get_backend(settings, db)
+    app.state.route_names = RouteNames(app)
 
     # Outermost last: security headers wrap everything, the language is set before sessions.
     app.add_middleware(

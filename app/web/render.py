@@ -13,6 +13,7 @@ from markupsafe import Markup
 from app import i18n
 from app.policy import ANONYMOUS, can
 from app.web.csrf import csrf_token
+from app.web.urls import url_for
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 FLASH_KEY = "flash"
@@ -76,6 +77,7 @@ templates.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=Tr
 templates.env.filters["datetime"] = _format_datetime
 templates.env.filters["date"] = _format_date
 templates.env.filters["time_tag"] = _time_tag
+templates.env.globals["url_for"] = url_for
 
 
 def render(
