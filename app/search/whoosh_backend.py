@@ -16,7 +16,6 @@ numbers rather than `update_document` (which opens a searcher per call); each
 process keeps one searcher and refreshes it when the stamp changes.
 """
 
-import bisect
 import fcntl
 import logging
 import math
@@ -25,7 +24,7 @@ import shutil
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,10 +41,11 @@ from app.policy import Audience, ReadScope
 from app.search.analysis import EXACT_MARK, RELATED_MIN_STEM, FrenchTokenizer, prefix_term, words
 from app.search.backend import Hit, SearchPage, SearchRequest
 from app.search.document import SearchDocument
-from app.search.query import Order, TermKind
 from app.search.query import Term as QueryTerm
+from app.search.query import TermKind
 from app.search.whoosh_codec import MaillageCodec
-from app.search.whoosh_require import ScoredRequire
+from app.search.whoosh_docsets import TermSets, docset
+from app.search.whoosh_results import Columns, LeafMatches, best_groups, count
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +56,8 @@ RELATED_BOOST = 0.2
 # never holds the writer lock long. Bigger segments are compacted by `maillage reindex`.
 MERGE_FACTOR = 8
 MAX_MERGE_DOCS = 50_000
-# Top documents fetched per wanted result group before widening (a topic may have many hits).
-TOP_FACTOR = 3
+# Filters whose allowed documents are kept per segment (one per kind of reader, mostly).
+ALLOWED_CACHE_SIZE = 32
 NONE = "-"
 
 
@@ -146,7 +146,7 @@ def _document(stored: dict) -> SearchDocument:
 # --- query translation ------------------------------------------------------------
 
 
-def _term_query(term: QueryTerm, fields: tuple[str, ...]) -> Query | None:
+def _term_query(term: QueryTerm, fields: tuple[str, ...], related: bool = True) -> Query | None:
     if term.kind == TermKind.PREFIX:
         return Or([Prefix(field, EXACT_MARK + prefix_term(term.text)) for field in fields])
     parts = list(words(term.text))
@@ -162,17 +162,23 @@ def _term_query(term: QueryTerm, fields: tuple[str, ...]) -> Query | None:
         stems = [Term(field, stem) for stem in word.stems]
         if stems:
             alternatives.append(stems[0] if len(stems) == 1 else And(stems))
-        if len(word.stems) == 1 and len(word.stems[0]) >= RELATED_MIN_STEM:
+        if related and len(word.stems) == 1 and len(word.stems[0]) >= RELATED_MIN_STEM:
             alternatives.append(Prefix(field, word.stems[0], boost=RELATED_BOOST))
     return Or(alternatives)
 
 
-def _text_query(request: SearchRequest) -> Query | None:
+def _text_query(
+    request: SearchRequest, *, title_only: bool = False, related: bool = True
+) -> Query | None:
+    """The words' query; without `related`, words sharing only a stem's start are left out
+    (scoring them by a union of many terms is slow, and they rank below anyway)."""
     query = request.query
-    fields = ("title",) if query.title_only else ("title", "body")
+    fields = ("title",) if query.title_only or title_only else ("title", "body")
     clauses = []
     for clause in query.clauses:
-        alternatives = [q for q in (_term_query(term, fields) for term in clause) if q is not None]
+        alternatives = [
+            q for q in (_term_query(term, fields, related) for term in clause) if q is not None
+        ]
         if alternatives:
             clauses.append(alternatives[0] if len(alternatives) == 1 else Or(alternatives))
     if not clauses:
@@ -228,15 +234,9 @@ def _filter_query(request: SearchRequest) -> Query:
     return And(filters)
 
 
-def build_query(request: SearchRequest) -> Query | None:
-    """The whole Whoosh query: words scored, filters and visibility required but not scored."""
-    text = _text_query(request)
-    filters = _filter_query(request)
-    if text is None:
-        return (
-            filters if request.query.has_narrowing_filter and not request.query.has_words else None
-        )
-    return ScoredRequire(text, filters)
+def _wants_results(request: SearchRequest, text: Query | None) -> bool:
+    """Filters alone list results only when they narrow something down."""
+    return text is not None or (request.query.has_narrowing_filter and not request.query.has_words)
 
 
 # --- the index folder ---------------------------------------------------------------
@@ -250,13 +250,6 @@ class _Opened:
     stamp: tuple[int, int] | None
 
 
-@dataclass(frozen=True)
-class _Columns:
-    kind: list[str]
-    group: list[str]
-    network: list[str]
-
-
 class WhooshBackend:
     name = "whoosh"
 
@@ -264,7 +257,11 @@ class WhooshBackend:
         self.root = root
         self._lock = threading.RLock()
         self._opened: _Opened | None = None
-        self._columns: dict[str, _Columns] = {}
+        self._columns: dict[str, Columns] = {}
+        # Documents each filter allows, per segment: segments never change but for
+        # deletions, which the matching removes.
+        self._allowed: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
+        self._terms = TermSets()
 
     # --- files
 
@@ -355,6 +352,9 @@ class WhooshBackend:
             self._opened = opened = _Opened(path, ix, ix.searcher(), stamp)
         live = {reader.segment().segid for _sub, reader, _offset in _leaves(opened.searcher)}
         self._columns = {segid: cols for segid, cols in self._columns.items() if segid in live}
+        for key in [key for key in self._allowed if key[0] not in live]:
+            del self._allowed[key]
+        self._terms.keep_only(live)
         return opened
 
     @contextmanager
@@ -365,37 +365,62 @@ class WhooshBackend:
             opened = self._refresh()
             yield opened.searcher if opened is not None else None
 
-    def _columns_of(self, reader: SegmentReader) -> _Columns:
+    def _columns_of(self, reader: SegmentReader) -> Columns:
         segid = reader.segment().segid
         columns = self._columns.get(segid)
         if columns is None:
-            columns = _Columns(
+            columns = Columns(
                 kind=list(reader.column_reader("kind")),
                 group=list(reader.column_reader("group")),
                 network=list(reader.column_reader("network")),
+                created=list(reader.column_reader("created")),
             )
             self._columns[segid] = columns
         return columns
 
+    def _allowed_docs(self, sub: Searcher, filters: Query) -> set[int]:
+        key = (sub.reader().segment().segid, repr(filters))
+        allowed = self._allowed.get(key)
+        if allowed is None:
+            allowed = self._allowed[key] = docset(filters, sub, self._terms)
+            if len(self._allowed) > ALLOWED_CACHE_SIZE:
+                self._allowed.popitem(last=False)
+        else:
+            self._allowed.move_to_end(key)
+        return allowed
+
+    def _matches(self, searcher: Searcher, request: SearchRequest, text: Query | None):
+        filters = _filter_query(request)
+        leaves = []
+        for sub, reader, offset in _leaves(searcher):
+            allowed = self._allowed_docs(sub, filters)
+            if text is None:
+                docs = allowed - reader.deleted_docs_set
+            else:
+                docs = allowed & docset(text, sub, self._terms)
+            if docs:
+                leaves.append(LeafMatches(sub, offset, self._columns_of(reader), docs))
+        return leaves
+
+    def _best(self, request: SearchRequest, text: Query | None, leaves, wanted: int):
+        if text is None:
+            return best_groups(leaves, None, None, request.query.order, wanted, self._terms)
+        title = _text_query(request, title_only=True)
+        scoring = _text_query(request, related=False) or text
+        return best_groups(leaves, scoring, title, request.query.order, wanted, self._terms)
+
     def search(self, request: SearchRequest) -> SearchPage:
-        query = build_query(request)
-        if query is None:
+        text = _text_query(request)
+        if not _wants_results(request, text):
             return SearchPage([], 0, 0)
         with self._searching() as searcher:
             if searcher is None:
                 return SearchPage([], 0, 0)
-            kinds: Counter[str] = Counter()
-            networks: Counter[str] = Counter()
-            groups: Counter[str] = Counter()
-            for sub, reader, _offset in _leaves(searcher):
-                columns = self._columns_of(reader)
-                kind, group, network = columns.kind, columns.group, columns.network
-                for docnum in query.docs(sub):
-                    kinds[kind[docnum]] += 1
-                    groups[group[docnum]] += 1
-                    networks[network[docnum]] += 1
+            leaves = self._matches(searcher, request, text)
+            facets = count(leaves)
             wanted = request.offset + request.limit
-            best = self._best_groups(searcher, query, request.query.order, wanted, len(groups))
+            best = self._best(request, text, leaves, wanted)
+            groups = facets.groups
             hits = [
                 Hit(_document(searcher.stored_fields(docnum)), score, groups[group])
                 for group, score, docnum in best[request.offset : wanted]
@@ -404,54 +429,25 @@ class WhooshBackend:
                 hits=hits,
                 total_groups=len(groups),
                 total_matches=sum(groups.values()),
-                kind_counts=dict(kinds),
+                kind_counts=dict(facets.kinds),
                 network_counts={
-                    None if key == NONE else int(key): count for key, count in networks.items()
+                    None if key == NONE else int(key): number
+                    for key, number in facets.networks.items()
                 },
             )
 
     def suggest(self, request: SearchRequest) -> list[Hit]:
-        query = build_query(request)
-        if query is None:
+        text = _text_query(request)
+        if not _wants_results(request, text):
             return []
         with self._searching() as searcher:
             if searcher is None:
                 return []
-            best = self._best_groups(searcher, query, request.query.order, request.limit, None)
+            leaves = self._matches(searcher, request, text)
+            best = self._best(request, text, leaves, request.limit)
             return [
                 Hit(_document(searcher.stored_fields(docnum)), score) for _g, score, docnum in best
             ]
-
-    def _best_groups(
-        self, searcher: Searcher, query: Query, order: Order, wanted: int, group_total: int | None
-    ) -> list[tuple[str, float, int]]:
-        """(group, score, docnum) of the best document of each of the first `wanted` groups.
-
-        Scores only the top documents (Whoosh skips blocks that cannot make the top), and
-        widens the window while groups are missing, since one topic may fill it alone.
-        """
-        leaves = _leaves(searcher)
-        offsets = [offset for _sub, _reader, offset in leaves]
-        limit = max(wanted * TOP_FACTOR, 30)
-        while True:
-            if order == Order.LATEST:
-                results = searcher.search(query, limit=limit, sortedby="created", reverse=True)
-            else:
-                results = searcher.search(query, limit=limit)
-            found: dict[str, tuple[float, int]] = {}
-            for score, docnum in results.top_n:
-                position = bisect.bisect_right(offsets, docnum) - 1
-                _sub, reader, offset = leaves[position]
-                group = self._columns_of(reader).group[docnum - offset]
-                found.setdefault(group, (score or 0.0, docnum))
-            exhausted = len(results.top_n) < limit
-            if (
-                len(found) >= wanted
-                or exhausted
-                or (group_total is not None and len(found) >= group_total)
-            ):
-                return [(group, score, docnum) for group, (score, docnum) in found.items()][:wanted]
-            limit *= 4
 
     # --- writing
 
