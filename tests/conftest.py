@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from app import i18n
 from app.accounts import passwords
 from app.cli import alembic_config
 from app.config import Settings
@@ -38,6 +39,16 @@ def fast_password_hashing():
     passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     yield
     passwords._hasher = original
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code called outside a request (services, mail) translates into the context's language,
+    French by default: the assertions read the English message ids, as with `settings`."""
+    before = i18n.get_language()
+    i18n.set_language("en")
+    yield
+    i18n.set_language(before)
 
 
 @pytest.fixture(scope="session")

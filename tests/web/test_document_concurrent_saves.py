@@ -70,7 +70,13 @@ def save_together(
 ) -> list[httpx.Response]:
     """Each key saves its body from revision 1, released at the same instant."""
     url = f"{server.url}/api/v1/networks/{network.slug}/documents/{document_id}/revisions"
-    clients = [httpx.Client(headers={"Authorization": f"Bearer {key}"}, timeout=20) for key in keys]
+    # The server answers in French by default; the assertions read the English messages.
+    clients = [
+        httpx.Client(
+            headers={"Authorization": f"Bearer {key}", "Accept-Language": "en"}, timeout=20
+        )
+        for key in keys
+    ]
     for client in clients:
         # Open the connections first, so the race starts at the request, not at the handshake.
         assert client.get(f"{url}/1").status_code == 200
