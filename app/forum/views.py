@@ -153,7 +153,9 @@ def topic_page(
         return RedirectResponse(topic_url(request, topic) + query, status_code=301)
     view = chosen_view(request, db, viewer.user)
     include_hidden = policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
-    skeleton = reading.load_skeleton(db, topic, include_hidden=include_hidden)
+    skeleton = reading.load_skeleton(
+        db, topic, include_hidden=include_hidden, viewer_id=viewer.user.id if viewer.user else None
+    )
     state = member_state.get_topic_user(db, user=viewer.user, topic=topic) if viewer.user else None
     if (
         page is None
@@ -195,7 +197,9 @@ def post_permalink(
     """A stable link to post N: the page of the member's view that shows it, at its anchor."""
     topic = load_topic(db, viewer, topic_id)
     include_hidden = policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
-    skeleton = reading.load_skeleton(db, topic, include_hidden=include_hidden)
+    skeleton = reading.load_skeleton(
+        db, topic, include_hidden=include_hidden, viewer_id=viewer.user.id if viewer.user else None
+    )
     view = chosen_view(request, db, viewer.user)
     anchor = skeleton.nearest(post_number) or 1
     page = skeleton.page_of(view, post_number)
@@ -280,7 +284,10 @@ def topic_reply(
     db.rollback()
     view = chosen_view(request, db, viewer.user)
     skeleton = reading.load_skeleton(
-        db, topic, include_hidden=policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
+        db,
+        topic,
+        include_hidden=policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network),
+        viewer_id=viewer.user.id,
     )
     context = _topic_context(
         request,
