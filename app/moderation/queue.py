@@ -80,3 +80,11 @@ def count_for(session: Session, principal: Principal) -> int:
     if network_ids == []:
         return 0
     return sum(count_waiting(session, network_ids).values())
+
+
+def list_networks(session: Session, network_ids: list[int] | None) -> list[Network]:
+    """The networks named (None: all), by name."""
+    query = select(Network).order_by(Network.name)
+    if network_ids is not None:
+        query = query.where(Network.id.in_(network_ids))
+    return list(session.scalars(query))
