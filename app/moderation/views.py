@@ -62,39 +62,6 @@ def queue_page(
     )
 
 
-@router.post("/n/{slug}/moderation/posts/{post_id:int}/{action}", name="moderation_post_action")
-def post_action(
-    request: Request,
-    slug: str,
-    post_id: int,
-    action: PostActionName,
-    db: DbSession,
-    viewer: Viewer,
-    form: Annotated[FormResult[ReasonForm], Depends(form_parser(ReasonForm))],
-) -> Response:
-    network = load_moderated_network(db, viewer, slug)
-    post = load_post(db, network, post_id)
-    queue_url = str(request.app.url_path_for("moderation_queue", slug=network.slug))
-    back = safe_next(form.values.get("next", ""), queue_url)
-    act, done = POST_ACTIONS[action]
-    try:
-        if not form.ok:
-            raise DomainError(next(iter(form.errors.values())))
-        act(db, actor=viewer.user, post=post, reason=form.data.reason)
-    except DomainError as error:
-        db.rollback()
-        message, category, status = error.message, "error", error.status_code
-    else:
-        db.commit()
-        message, category, status = done(), "success", 200
-    if is_htmx(request) and back == queue_url:
-        # The queue redrawn in place, with the outcome said where the focus was.
-        context = _queue_context(db, network, 1) | {"message": (category, message)}
-        return render(request, "moderation/queue.html", context, block="queue", status_code=status)
-    flash(request, message, category)
-    return redirect(request, back)
-
-
 def _edit_context(network, post, form) -> dict:
     return {"network": network, "post": post, "topic": post.topic, "form": form}
 
@@ -135,6 +102,40 @@ def post_edit(
     return render(
         request, "moderation/post_edit.html", _edit_context(network, post, form), status_code=status
     )
+
+
+# After the edit routes: "edit" is not one of these actions.
+@router.post("/n/{slug}/moderation/posts/{post_id:int}/{action}", name="moderation_post_action")
+def post_action(
+    request: Request,
+    slug: str,
+    post_id: int,
+    action: PostActionName,
+    db: DbSession,
+    viewer: Viewer,
+    form: Annotated[FormResult[ReasonForm], Depends(form_parser(ReasonForm))],
+) -> Response:
+    network = load_moderated_network(db, viewer, slug)
+    post = load_post(db, network, post_id)
+    queue_url = str(request.app.url_path_for("moderation_queue", slug=network.slug))
+    back = safe_next(form.values.get("next", ""), queue_url)
+    act, done = POST_ACTIONS[action]
+    try:
+        if not form.ok:
+            raise DomainError(next(iter(form.errors.values())))
+        act(db, actor=viewer.user, post=post, reason=form.data.reason)
+    except DomainError as error:
+        db.rollback()
+        message, category, status = error.message, "error", error.status_code
+    else:
+        db.commit()
+        message, category, status = done(), "success", 200
+    if is_htmx(request) and back == queue_url:
+        # The queue redrawn in place, with the outcome said where the focus was.
+        context = _queue_context(db, network, 1) | {"message": (category, message)}
+        return render(request, "moderation/queue.html", context, block="queue", status_code=status)
+    flash(request, message, category)
+    return redirect(request, back)
 
 
 def _flag_context(topic, post, form) -> dict:
