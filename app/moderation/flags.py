@@ -60,7 +60,15 @@ def flag_post(session: Session, *, actor: User, post: Post, reason: str, text: s
     )
     session.add(flag)
     session.flush()  # counted just below
-    log_post(session, actor=actor, post=post, action="post.flag", reason=text, flag=reason)
+    label = reason_labels()[flag.reason]
+    log_post(
+        session,
+        actor=actor,
+        post=post,
+        action="post.flag",
+        reason=f"{label}: {text}" if text else label,
+        flag=reason,
+    )
     _hide_when_flagged_enough(session, post)
     return flag
 
