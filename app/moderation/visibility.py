@@ -7,12 +7,18 @@ from app.db import utcnow
 from app.forum import posting
 from app.forum import search as forum_search
 from app.forum.models import Post, Topic
+from app.notifications import service as notifications_service
 from app.search import service as search_service
 
 
 def visibility_changed(session: Session, post: Post) -> None:
-    """A first post hides or shows its whole topic; either way search is queued again."""
+    """A first post hides or shows its whole topic; either way search is queued again, and
+    a hidden post (or topic) leaves the mails not yet sent."""
     topic = post.topic
+    if not post.is_visible:
+        notifications_service.withdraw_pending_mail(
+            session, post_id=post.id, topic_id=topic.id if post.post_number == 1 else None
+        )
     if post.post_number != 1:
         search_service.enqueue(session, kind=forum_search.POST.name, object_id=post.id)
         return

@@ -325,3 +325,16 @@ def test_staff_are_not_screened(session, forum):
         == screening.Screening()
     )
     assert session.scalar(select(Topic.id)) is None
+
+
+def test_a_hidden_post_leaves_the_digests_not_yet_sent(session, forum):
+    topic = start_topic(session, forum.bob, forum.category)
+    post = reply(session, forum.alice, topic, body="Une réponse")
+    pending = select(Notification.mail_pending).where(
+        Notification.user_id == forum.bob.id, Notification.post_id == post.id
+    )
+    assert session.scalar(pending) is True
+    posts.hide_post(session, actor=forum.animator, post=post, reason="Hors sujet")
+    session.flush()
+    session.expire_all()
+    assert session.scalar(pending) is False
