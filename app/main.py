@@ -22,6 +22,7 @@ from app.documents import document_views
 from app.documents import views as documents_views
 from app.forum import api as forum_api
 from app.forum import views as forum_views
+from app.moderation import routes as moderation_routes
 from app.networks import api as networks_api
 from app.networks import views as networks_views
 from app.notifications import api as notifications_api
@@ -100,6 +101,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(forum_api.router)
     app.include_router(documents_api.router)
     app.include_router(search_api.router)
+    # Moderation (issue 5): its pages, then its JSON API.
+    app.include_router(moderation_routes.html_router, include_in_schema=False)
+    for router in moderation_routes.api_routers:
+        app.include_router(router)
     install_error_handlers(app)
     return app
 

@@ -15,6 +15,7 @@ from app.forum.models import (
     TopicUser,
 )
 from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
+from app.moderation.content_models import Flag, ModerationSetting, WatchedWord
 from app.moderation.models import ModerationLogEntry
 from app.networks.models import (
     CharterVersion,
@@ -45,11 +46,13 @@ __all__ = [
     "Document",
     "DocumentRevision",
     "FileVersion",
+    "Flag",
     "Folder",
     "Invitation",
     "JoinRequest",
     "MailOutbox",
     "ModerationLogEntry",
+    "ModerationSetting",
     "Membership",
     "Network",
     "NetworkLink",
@@ -60,5 +63,6 @@ __all__ = [
     "Skill",
     "StoredFile",
     "User",
+    "WatchedWord",
     "user_skill",
 ]

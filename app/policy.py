@@ -101,6 +101,8 @@ class Action(enum.StrEnum):
     DOCUMENT_EDIT = "document:edit"
     MODERATE = "network:moderate"
     MODERATION_LOG_VIEW = "moderation_log:view"
+    # Content moderation (issue 5): members flag, staff act with MODERATE.
+    POST_FLAG = "post:flag"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -257,7 +259,14 @@ def _topic_read(p: Principal, topic: Topic) -> bool:
     # A private conversation is for its participants only: staff and admins included out.
     if topic.is_private:
         return _private_participant(p, topic)
-    return _category_read(p, topic.category)
+    if not _category_read(p, topic.category):
+        return False
+    if topic.hidden_at is None:
+        return True
+    # Its first post is hidden, deleted or waiting for approval: staff and its author only.
+    if _network_staff(p, topic.network):
+        return True
+    return p.user is not None and topic.user_id == p.user.id
 
 
 def _topic_reply(p: Principal, topic: Topic) -> bool:
@@ -299,7 +308,12 @@ def _post_read(p: Principal, post: Post) -> bool:
         return False
     if post.is_visible:
         return True
-    return _network_staff(p, post.topic.network)
+    if _network_staff(p, post.topic.network):
+        return True
+    # A post waiting for approval is shown to its author, marked as such.
+    if not post.held:
+        return False
+    return p.user is not None and post.user_id == p.user.id
 
 
 def _post_edit(p: Principal, post: Post) -> bool:
@@ -314,6 +328,16 @@ def _post_like(p: Principal, post: Post) -> bool:
     if not _post_read(p, post):
         return False
     return _network_post(p, post.topic.network)
+
+
+def _post_flag(p: Principal, post: Post) -> bool:
+    if not _post_read(p, post):
+        return False
+    if not _is_member(p, post.topic.network):
+        return False
+    if post.topic.is_private:
+        return False  # staff cannot read private conversations, so nobody could review
+    return post.user_id != p.user.id
 
 
 # --- documents ---------------------------------------------------------------------
@@ -394,6 +418,7 @@ RULES: dict[Action, Rule] = {
     Action.DOCUMENT_EDIT: Rule(_content_post, seen_by=Action.CONTENT_READ),
     Action.MODERATE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
     Action.MODERATION_LOG_VIEW: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.POST_FLAG: Rule(_post_flag, seen_by=Action.POST_READ),
 }
 
 
@@ -473,4 +498,3 @@ def require(principal: Principal, action: Action, obj: object = None) -> None:
     if not principal.is_authenticated:
         raise NotAuthenticated()
     raise Forbidden()
-

@@ -28,7 +28,7 @@ from app.forum.models import (
     TopicUser,
 )
 from app.networks.models import Membership, Network
-from app.policy import Principal, category_read_access
+from app.policy import Action, Principal, can, category_read_access
 
 PAGE_SIZE = 30
 PARTICIPANTS_SHOWN = 5
@@ -97,15 +97,20 @@ class TopicList:
 
 
 def _readable(viewer: Principal, networks: Sequence[Network]):
-    """Public topics of `networks` in categories `viewer` may read."""
+    """Public topics of `networks` in categories `viewer` may read; topics hidden by
+    moderation only for the network's staff, merged topics (now empty) for nobody."""
     parts = []
     for network in networks:
         levels = category_read_access(viewer, network)
-        if levels:
-            parts.append(and_(Topic.network_id == network.id, Category.read_access.in_(levels)))
+        if not levels:
+            continue
+        part = and_(Topic.network_id == network.id, Category.read_access.in_(levels))
+        if not can(viewer, Action.POST_SEE_HIDDEN, network):
+            part = and_(part, Topic.hidden_at.is_(None))
+        parts.append(part)
     if not parts:
         return false()
-    return and_(Topic.is_private.is_(False), or_(*parts))
+    return and_(Topic.is_private.is_(False), Topic.merged_into_id.is_(None), or_(*parts))
 
 
 def _base(viewer: Principal) -> Select:
@@ -194,7 +199,8 @@ def _filtered(
     category_ids: Sequence[int] | None,
     tag: Tag | None,
 ) -> Select:
-    query = _base(viewer).where(_readable(viewer, networks))
+    # Archived topics stay readable at their address and in search, out of the lists.
+    query = _base(viewer).where(_readable(viewer, networks), Topic.archived_at.is_(None))
     condition = _kind_condition(viewer, kind)
     if condition is not None:
         query = query.where(condition)

@@ -111,6 +111,14 @@ class Topic(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_posted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_poster_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Moderation: an archived topic is read-only and left out of the default lists; a
+    # hidden one (its first post hidden, deleted or waiting for approval) is for staff only;
+    # a merged one points readers to the topic that took its posts.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"))
+    # One post per member every N minutes (0: off); staff are exempt.
+    slow_mode_minutes: Mapped[int] = mapped_column(default=0)
 
     network: Mapped[Network] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -153,9 +161,18 @@ class Post(Base):
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moderation: who hid or deleted the post and why (hidden_by_id None with a hidden_at:
+    # hidden by the system, enough flags or a watched word); `held` marks a post hidden
+    # until staff approve it, which its author still sees; a staff edit shows its reason.
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    held: Mapped[bool] = mapped_column(default=False)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    deleted_reason: Mapped[str] = mapped_column(String(500), default="")
+    staff_edit_reason: Mapped[str] = mapped_column(String(500), default="")
 
     topic: Mapped[Topic] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
     @property
     def is_visible(self) -> bool:

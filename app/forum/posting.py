@@ -32,6 +32,7 @@ from app.forum.tags import set_topic_tags
 from app.forum.text import slugify
 from app.i18n import _
 from app.markup import PostLinks, Rendered, mention_candidates, render_post
+from app.moderation import screening
 from app.networks.models import Membership, Network
 from app.ratelimit import check_limit, record_hit
 from app.search import service as search_service
@@ -94,6 +95,10 @@ def _check_rate(session: Session, actor: User, posts_per_window: int) -> None:
 def _check_open(topic: Topic) -> None:
     if topic.closed_at is not None:
         raise Conflict(_("This topic is closed: it accepts no new replies."), code="topic_closed")
+    if topic.archived_at is not None:
+        raise Conflict(
+            _("This topic is archived: it accepts no new replies."), code="topic_archived"
+        )
 
 
 def _add_post(
@@ -201,6 +206,9 @@ def create_topic(
     """
     title = _check_title(title)
     body = _check_body(body)
+    screened = screening.screen(
+        session, actor=actor, network=category.network, text=f"{title}\n{body}", new_post=True
+    )
     _check_rate(session, actor, posts_per_window)
     now = utcnow()
     topic = Topic(
@@ -233,7 +241,10 @@ def create_topic(
     search_service.enqueue(session, kind=forum_search.TOPIC.name, object_id=topic.id)
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=None)
     discard_draft(session, actor=actor, key=key_for_new_topic(category.network.slug))
-    notify_new_post(session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None)
+    if not screening.apply(session, post=post, screening=screened):
+        notify_new_post(
+            session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=None
+        )
     return topic
 
 
@@ -248,9 +259,10 @@ def create_reply(
 ) -> Post:
     """Add a reply to `topic`, answering `reply_to` when given.
 
-    Assumes the policy allowed TOPIC_REPLY. Raises Conflict (topic_closed) for a closed
-    topic, Invalid when `reply_to` belongs to another topic or is hidden, Invalid for a
-    bad body, RateLimited past the posting limit.
+    Assumes the policy allowed TOPIC_REPLY. Raises Conflict (topic_closed, topic_archived)
+    for a closed or archived topic, Invalid when `reply_to` belongs to another topic or is
+    hidden, Invalid for a bad body or a blocked watched word, RateLimited past the posting
+    limit or the topic's slow mode. The reply may be held for approval (moderation).
     """
     _check_open(topic)
     body = _check_body(body)
@@ -266,12 +278,20 @@ def create_reply(
             code="reply_target_not_found",
             field="reply_to_post_id",
         )
+    screening.check_slow_mode(session, actor=actor, topic=topic)
+    # Private conversations are out of moderation: staff cannot read them.
+    screened = (
+        screening.Screening()
+        if topic.is_private
+        else screening.screen(session, actor=actor, network=topic.network, text=body, new_post=True)
+    )
     _check_rate(session, actor, posts_per_window)
     post, rendered = _add_post(session, topic=topic, actor=actor, body=body, reply_to=reply_to)
     discard_draft(session, actor=actor, key=key_for_reply(topic.id))
-    notify_new_post(
-        session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=reply_to
-    )
+    if not screening.apply(session, post=post, screening=screened):
+        notify_new_post(
+            session, topic=topic, post=post, actor=actor, rendered=rendered, reply_to=reply_to
+        )
     return post
 
 
@@ -357,13 +377,23 @@ def edit_post(
 ) -> Post:
     """Replace a post's text, keeping the previous one as a revision; the first post may
     also change the topic's title and tags. Members mentioned for the first time are
-    notified. Assumes the policy allowed POST_EDIT. Raises Invalid for a bad body or
-    title, Conflict when nothing changed.
+    notified. Assumes the policy allowed POST_EDIT (or MODERATE for a staff edit). Raises
+    Invalid for a bad body or title or a blocked watched word, Conflict when nothing
+    changed. A watched word may hold the post for approval again.
     """
     body = _check_body(body)
     topic = post.topic
     new_title = _check_title(title) if title is not None and post.post_number == 1 else None
     title_changed = new_title is not None and new_title != topic.title
+    screened = None
+    if not topic.is_private:
+        screened = screening.screen(
+            session,
+            actor=actor,
+            network=topic.network,
+            text=f"{new_title or ''}\n{body}",
+            new_post=False,
+        )
     tags_changed = False
     if tags is not None and post.post_number == 1:
         tags_changed = set_topic_tags(session, topic=topic, names=tags)
@@ -376,7 +406,10 @@ def edit_post(
     if title_changed:
         topic.title = new_title
         topic.slug = slugify(new_title)
-    if title_changed or tags_changed:
+    was_held = post.held
+    held = screened is not None and screening.apply(session, post=post, screening=screened)
+    hides_topic = held and not was_held and post.post_number == 1
+    if title_changed or tags_changed or hides_topic:
         queue_topics(session, select(Topic.id).where(Topic.id == topic.id))
     else:
         search_service.enqueue(session, kind=forum_search.POST.name, object_id=post.id)
@@ -399,6 +432,8 @@ def edit_post(
     post.body_html = rendered.html
     post.edited_at = now
     session.flush()
+    if held:
+        return post
     notify_new_post(
         session,
         topic=topic,

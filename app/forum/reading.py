@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.accounts.models import User
@@ -45,6 +45,12 @@ class PostView:
     descendants: int = 0
     children: list["PostView"] = field(default_factory=list)
     body: str | None = None  # the Markdown source, loaded only for the API
+    # Moderation: waiting for approval (shown to its author), why staff hid or deleted it
+    # (shown to staff), and the reason of a staff edit (shown to all).
+    held: bool = False
+    hidden_reason: str = ""
+    deleted_reason: str = ""
+    staff_edit_reason: str = ""
 
     @property
     def indent(self) -> int:
@@ -89,16 +95,23 @@ class Skeleton:
         return next((n for n in self.numbers if n > post_number), None)
 
 
-def visible_condition(include_hidden: bool):
+def visible_condition(include_hidden: bool, viewer_id: int | None = None):
+    """Posts a reader sees: all for staff, else the visible ones and their own held posts."""
     if include_hidden:
         return True
-    return and_(Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    visible = and_(Post.hidden_at.is_(None), Post.deleted_at.is_(None))
+    if viewer_id is None:
+        return visible
+    own_held = and_(Post.held.is_(True), Post.deleted_at.is_(None), Post.user_id == viewer_id)
+    return or_(visible, own_held)
 
 
-def load_skeleton(session: Session, topic: Topic, *, include_hidden: bool) -> Skeleton:
+def load_skeleton(
+    session: Session, topic: Topic, *, include_hidden: bool, viewer_id: int | None = None
+) -> Skeleton:
     rows = session.execute(
         select(Post.post_number, Post.reply_to_post_number, Post.id)
-        .where(Post.topic_id == topic.id, visible_condition(include_hidden))
+        .where(Post.topic_id == topic.id, visible_condition(include_hidden, viewer_id))
         .order_by(Post.post_number)
     ).all()
     numbers = [row[0] for row in rows]
@@ -161,6 +174,10 @@ def load_posts(
             Post.revision_count,
             Post.hidden_at.is_not(None),
             Post.deleted_at.is_not(None),
+            Post.held,
+            Post.hidden_reason,
+            Post.deleted_reason,
+            Post.staff_edit_reason,
             *([Post.body] if with_source else []),
         )
         .outerjoin(User, User.id == Post.user_id)
@@ -174,7 +191,17 @@ def load_posts(
         .outerjoin(answered_author, answered_author.id == answered.user_id)
         .where(Post.topic_id == topic.id, Post.post_number.in_(numbers))
     ).all()
-    posts = {row[1]: PostView(*row[:15], body=row[15] if with_source else None) for row in rows}
+    posts = {
+        row[1]: PostView(
+            *row[:15],
+            held=row[15],
+            hidden_reason=row[16],
+            deleted_reason=row[17],
+            staff_edit_reason=row[18],
+            body=row[19] if with_source else None,
+        )
+        for row in rows
+    }
     if viewer is not None:
         liked = liked_post_ids(session, user=viewer, post_ids=[p.id for p in posts.values()])
         for post in posts.values():
@@ -210,7 +237,9 @@ def load_topic_page(
     with_source: bool = False,
 ) -> TopicPage:
     """One page of `topic` as `viewer` sees it. Pages past the end show the last page."""
-    skeleton = skeleton or load_skeleton(session, topic, include_hidden=include_hidden)
+    skeleton = skeleton or load_skeleton(
+        session, topic, include_hidden=include_hidden, viewer_id=viewer.id if viewer else None
+    )
     page_count = skeleton.page_count()
     page = min(max(page, 1), page_count)
     order = skeleton.order(view)

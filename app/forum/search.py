@@ -47,6 +47,8 @@ def _topic_columns():
         Topic.is_private,
         Topic.closed_at,
         Topic.answer_post_number,
+        Topic.hidden_at.label("topic_hidden_at"),
+        Topic.merged_into_id,
         Category.slug.label("category_slug"),
         Category.name.label("category_name"),
         Category.read_access,
@@ -104,7 +106,10 @@ def _topic_documents(session: Session, ids: Sequence[int]) -> list[SearchDocumen
     )
     documents = []
     for row in rows:
-        shared = _shared(row, tags, participants)
+        visible = row.topic_hidden_at is None and row.merged_into_id is None
+        shared = _shared(row, tags, participants, visible=visible)
+        if shared is None:
+            continue
         documents.append(
             SearchDocument(
                 kind=TOPIC.name,
@@ -145,7 +150,7 @@ def _post_documents(session: Session, ids: Sequence[int]) -> list[SearchDocument
     )
     documents = []
     for row in rows:
-        visible = row.hidden_at is None and row.deleted_at is None
+        visible = row.hidden_at is None and row.deleted_at is None and row.topic_hidden_at is None
         shared = _shared(row, tags, participants, visible=visible)
         if shared is None:
             continue

@@ -10,6 +10,7 @@ from app import policy
 from app.documents import discussion
 from app.errors import DomainError
 from app.forum import (
+    categories,
     category_views,
     compose_views,
     drafts,
@@ -29,6 +30,7 @@ from app.forum.models import Topic, TopicView
 from app.forum.web import check_can_post, chosen_view, load_post, load_topic, post_url, topic_url
 from app.i18n import _
 from app.markup import quote_block
+from app.moderation import topics as moderation_topics
 from app.notifications import service as notifications_service
 from app.policy import Action, Principal
 from app.web.deps import AppSettings, DbSession, Viewer
@@ -113,12 +115,26 @@ def _topic_context(
         "form": form,
         "replying_to": replying_to,
         "reply_to_id": reply_to_id,
-        "can_reply": policy.can(viewer, Action.TOPIC_REPLY, topic) and topic.closed_at is None,
+        "can_reply": policy.can(viewer, Action.TOPIC_REPLY, topic)
+        and topic.closed_at is None
+        and topic.archived_at is None,
         "can_post": policy.can(viewer, Action.NETWORK_POST, network),
         "can_answer": policy.can(viewer, Action.TOPIC_ANSWER, topic),
         "can_pin": policy.can(viewer, Action.TOPIC_PIN, topic),
+        **_moderation_context(db, viewer, topic),
         "draft_key": drafts.key_for_reply(topic.id),
         "discussed_document": None if topic.is_private else discussion.get_discussed_document(db, topic),
+    }
+
+
+def _moderation_context(db, viewer: Principal, topic: Topic) -> dict:
+    """The staff menus of the topic and its posts (moderation), for the network's staff."""
+    can_moderate = not topic.is_private and policy.can(viewer, Action.MODERATE, topic.network)
+    return {
+        "can_moderate": can_moderate,
+        "staff_categories": categories.list_categories(db, viewer, topic.network)
+        if can_moderate
+        else [],
     }
 
 
@@ -148,12 +164,17 @@ def topic_page(
     quote: int | None = None,
 ) -> Response:
     topic = load_topic(db, viewer, topic_id)
+    if topic.merged_into_id is not None:  # moderation merged its posts into another topic
+        into = posting.get_topic(db, topic.merged_into_id)
+        return RedirectResponse(topic_url(request, into), status_code=301)
     if slug != topic.slug:
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(topic_url(request, topic) + query, status_code=301)
     view = chosen_view(request, db, viewer.user)
     include_hidden = policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
-    skeleton = reading.load_skeleton(db, topic, include_hidden=include_hidden)
+    skeleton = reading.load_skeleton(
+        db, topic, include_hidden=include_hidden, viewer_id=viewer.user.id if viewer.user else None
+    )
     state = member_state.get_topic_user(db, user=viewer.user, topic=topic) if viewer.user else None
     if (
         page is None
@@ -195,7 +216,9 @@ def post_permalink(
     """A stable link to post N: the page of the member's view that shows it, at its anchor."""
     topic = load_topic(db, viewer, topic_id)
     include_hidden = policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
-    skeleton = reading.load_skeleton(db, topic, include_hidden=include_hidden)
+    skeleton = reading.load_skeleton(
+        db, topic, include_hidden=include_hidden, viewer_id=viewer.user.id if viewer.user else None
+    )
     view = chosen_view(request, db, viewer.user)
     anchor = skeleton.nearest(post_number) or 1
     page = skeleton.page_of(view, post_number)
@@ -221,8 +244,11 @@ def post_replies(
         "post": post,
         "replies": replies,
         "can_post": policy.can(viewer, Action.NETWORK_POST, topic.network),
-        "can_reply": policy.can(viewer, Action.TOPIC_REPLY, topic) and topic.closed_at is None,
+        "can_reply": policy.can(viewer, Action.TOPIC_REPLY, topic)
+        and topic.closed_at is None
+        and topic.archived_at is None,
         "can_answer": policy.can(viewer, Action.TOPIC_ANSWER, topic),
+        "can_moderate": _moderation_context(db, viewer, topic)["can_moderate"],
         "view": TopicView.CHRONOLOGICAL,
     }
     return render(request, "forum/replies.html", context, block="replies")
@@ -280,7 +306,10 @@ def topic_reply(
     db.rollback()
     view = chosen_view(request, db, viewer.user)
     skeleton = reading.load_skeleton(
-        db, topic, include_hidden=policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network)
+        db,
+        topic,
+        include_hidden=policy.can(viewer, Action.POST_SEE_HIDDEN, topic.network),
+        viewer_id=viewer.user.id,
     )
     context = _topic_context(
         request,
@@ -485,8 +514,12 @@ def topic_pin(
 ) -> Response:
     topic = load_topic(db, viewer, topic_id, Action.TOPIC_PIN)
     if form.ok:
-        topic_state.set_pin(
-            db, topic=topic, scope=form.data.pin_scope, is_announcement=form.data.is_announcement
+        moderation_topics.pin_topic(
+            db,
+            actor=viewer.user,
+            topic=topic,
+            scope=form.data.pin_scope,
+            is_announcement=form.data.is_announcement,
         )
         db.commit()
         flash(request, _("The topic's pinning has been saved."))

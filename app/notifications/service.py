@@ -301,3 +301,23 @@ def list_notifications(
     if len(items) > limit:
         return NotificationList(items[:limit], items[limit - 1].id)
     return NotificationList(items, None)
+
+
+def withdraw_pending_mail(session: Session, *, post_id: int | None, topic_id: int | None) -> None:
+    """Take notifications about a post (or a whole topic) out of mails not yet sent, when
+    moderation hides it: a digest must not carry its excerpt. Moderation notices stay."""
+    about = []
+    if post_id is not None:
+        about.append(Notification.post_id == post_id)
+    if topic_id is not None:
+        about.append(Notification.topic_id == topic_id)
+    session.execute(
+        update(Notification)
+        .where(
+            or_(*about),
+            Notification.mail_pending.is_(True),
+            Notification.kind != NotificationKind.MODERATION,
+        )
+        .values(mail_pending=False)
+        .execution_options(synchronize_session=False)
+    )

@@ -14,6 +14,7 @@ from app.config import Settings
 from app.errors import DomainError, NotAuthenticated
 from app.i18n import _
 from app.networks.models import Membership
+from app.moderation import queue
 from app.notifications import service as notifications_service
 from app.policy import ANONYMOUS, NetworkSeat, Principal
 from app.web.csrf import API_PREFIX, uses_api_key
@@ -91,7 +92,11 @@ def _principal_from_session(request: Request, session: Session) -> Principal:
     request.state.unread_notifications = notifications_service.count_unread(
         session, user_id=user.id
     )
-    return _principal_for(session, user)
+    principal = _principal_for(session, user)
+    # The review queue's count, for staff only (None hides the header's link).
+    if queue.moderated_network_ids(principal) != []:
+        request.state.moderation_waiting = queue.count_for(session, principal)
+    return principal
 
 
 def load_principal(request: Request, session: Session) -> Principal:

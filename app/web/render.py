@@ -43,6 +43,7 @@ def _page_context(request: Request) -> dict:
         "flashes": [] if is_htmx(request) else request.session.pop(FLASH_KEY, []),
         # Counted with the principal in web/deps.py, for the header.
         "unread_notifications": getattr(request.state, "unread_notifications", 0),
+        "moderation_waiting": getattr(request.state, "moderation_waiting", None),
         "language": i18n.get_language(),
         "languages": i18n.LANGUAGES,
         "site_timezone": settings.timezone,
