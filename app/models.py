@@ -16,6 +16,8 @@ from app.forum.models import (
 )
 from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
 from app.moderation.models import ModerationLogEntry
+from app.moderation.sanction_models import MemberNote, MemberSanction
+from app.inbox.models import InboxMessage, InboxRequest
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -61,4 +63,8 @@ __all__ = [
     "StoredFile",
     "User",
     "user_skill",
+    "MemberNote",
+    "MemberSanction",
+    "InboxMessage",
+    "InboxRequest",
 ]

@@ -9,6 +9,7 @@ from app.forum import categories, lists, posting, reading
 from app.forum.lists import ListKind
 from app.forum.models import Category, PinScope, Post, Topic, TopicView
 from app.i18n import _
+from app.moderation.sanctions import silence_refusal
 from app.networks import service as networks_service
 from app.networks.models import Network
 from app.policy import Action, Principal
@@ -84,6 +85,9 @@ def check_can_post(viewer: Principal, network: Network) -> None:
     policy.require(viewer, Action.NETWORK_READ, network)
     if viewer.user is None:
         raise NotAuthenticated()
+    silenced = viewer.seats[network.id].silenced if network.id in viewer.seats else None
+    if silenced is not None:
+        raise silence_refusal(silenced)
     if network.id in viewer.seats:
         raise Forbidden(
             _("Please accept the network's current charter before you post."),
