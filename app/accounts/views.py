@@ -12,7 +12,7 @@ from app.accounts import api_keys, schemas, service
 from app.accounts.models import User
 from app.errors import DomainError
 from app.i18n import _
-from app.moderation import sanction_views
+from app.moderation import sanction_views, sanctions
 from app.networks import service as networks_service
 from app.policy import Action
 from app.web.deps import (
@@ -105,6 +105,12 @@ def login(
         )
         db.commit()
         if user is not None:
+            try:
+                sanctions.check_account(db, user=user)
+            except DomainError as error:
+                form.values.pop("password", None)
+                form.errors["__all__"] = error.message
+                return render(request, "accounts/login.html", {"form": form}, status_code=403)
             sign_in(request, user)
             response = redirect(request, safe_next(form.data.next))
             if user.locale:  # the language chosen on the profile follows the person to a new browser
