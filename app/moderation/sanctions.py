@@ -7,6 +7,7 @@ person (notification and mail) in the caller's transaction; they never commit.
 The policy decides who may call them (member:sanction, account:suspend).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -78,6 +79,23 @@ def load_standing(session: Session, *, user_id: int, now: datetime | None = None
         else:
             suspended[row.network_id] = restriction
     return Standing(account, silenced, suspended)
+
+
+def network_suspensions(
+    session: Session, *, user_ids: Iterable[int], now: datetime | None = None
+) -> set[tuple[int, int]]:
+    """(user id, network id) of the suspensions from a network in force among `user_ids`,
+    in one query: who may read what is decided without the suspended seats."""
+    now = now or utcnow()
+    rows = session.execute(
+        select(MemberSanction.user_id, MemberSanction.network_id).where(
+            MemberSanction.user_id.in_(list(user_ids)),
+            MemberSanction.network_id.is_not(None),
+            MemberSanction.kind == SanctionKind.SUSPEND,
+            *_in_force(now),
+        )
+    )
+    return {(row.user_id, row.network_id) for row in rows}
 
 
 def account_refusal(account: Restriction) -> AccountSuspended:

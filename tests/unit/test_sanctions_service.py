@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from app.db import utcnow
+from app.forum.notifying import load_principals
 from app.errors import Conflict, Invalid, NotFound
 from app.moderation import log, notes, sanctions
 from app.moderation.sanction_models import SanctionKind
@@ -191,3 +192,11 @@ def test_notes_newest_first_logged_and_kept_per_network(session, people):
     ]
     with pytest.raises(Invalid):
         notes.add_note(session, actor=animator, network=network, user=member, body="  ")
+
+
+def test_a_suspended_member_hears_nothing_of_the_networks_content(session, people):
+    network, animator, member = people
+    _sanction(session, network, animator, member, kind=SanctionKind.SUSPEND)
+    principals = load_principals(session, [member, animator])
+    assert network.id not in principals[member.id].seats
+    assert network.id in principals[animator.id].seats
