@@ -6,6 +6,7 @@ one place staff handle join requests. Staff actions write the moderation log and
 tell the sender in the caller's transaction; nothing here commits.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -133,21 +134,24 @@ def list_messages(session: Session, request: InboxRequest) -> list[InboxMessage]
     )
 
 
-def count_waiting_for(session: Session, principal: Principal) -> int:
-    """Open, unassigned requests in the networks where `principal` holds a staff seat: the
-    header's badge. No query for people without a staff seat (most of them)."""
-    network_ids = [nid for nid, seat in principal.seats.items() if seat.role in STAFF_ROLES]
-    if not network_ids:
-        return 0
+def count_waiting(session: Session, network_ids: Iterable[int]) -> int:
+    """Open requests nobody took yet, in these networks (one COUNT)."""
     return session.scalar(
         select(func.count())
         .select_from(InboxRequest)
         .where(
-            InboxRequest.network_id.in_(network_ids),
+            InboxRequest.network_id.in_(list(network_ids)),
             InboxRequest.status == RequestStatus.OPEN,
             InboxRequest.assigned_to_id.is_(None),
         )
     )
+
+
+def count_waiting_for(session: Session, principal: Principal) -> int:
+    """Open, unassigned requests in the networks where `principal` holds a staff seat: the
+    header's badge. No query for people without a staff seat (most of them)."""
+    network_ids = [nid for nid, seat in principal.seats.items() if seat.role in STAFF_ROLES]
+    return count_waiting(session, network_ids) if network_ids else 0
 
 
 def list_assignable(session: Session, network: Network) -> list[User]:

@@ -106,8 +106,8 @@ def _network_page(request: Request, db, viewer, network: Network) -> dict:
         "children": service.list_children(db, network),
         "pending_request": service.get_pending_request(db, network, viewer.user) if viewer.user else None,
         "pending_request_count": (
-            service.count_pending_requests(db, network)
-            if policy.can(viewer, Action.JOIN_REQUEST_REVIEW, network)
+            inbox_service.count_waiting(db, [network.id])
+            if policy.can(viewer, Action.INBOX_MANAGE, network)
             else 0
         ),
         "can_read": policy.can(viewer, Action.NETWORK_READ, network),

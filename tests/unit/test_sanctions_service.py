@@ -1,4 +1,4 @@
-"""Silencing, suspending and lifting: what is in force when, the log, and what the person is told."""
+"""Silencing, suspending and lifting: what is in force when, the log, what the person is told."""
 
 from datetime import timedelta
 from email import message_from_bytes
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from app.db import utcnow
-from app.forum.notifying import load_principals
 from app.errors import Conflict, Invalid, NotFound
+from app.forum.notifying import load_principals
 from app.moderation import log, notes, sanctions
 from app.moderation.sanction_models import SanctionKind
 from app.networks.models import Role
