@@ -8,14 +8,14 @@ tell the sender in the caller's transaction; nothing here commits.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.accounts.models import User
 from app.db import utcnow
-from app.errors import Conflict, Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound, RateLimited
 from app.i18n import _
 from app.inbox.models import InboxMessage, InboxRequest, RequestKind, RequestStatus
 from app.markup import render_markdown
@@ -30,6 +30,8 @@ from app.policy import Principal
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 PAGE_SIZE = 50
+# Anyone signed in may write to any network: enough for people, too few for a spammer.
+REQUESTS_PER_HOUR = 10
 
 
 class InboxFilter:
@@ -246,6 +248,18 @@ def _tell_sender(
     )
 
 
+def _check_rate(session: Session, actor: User, now: datetime) -> None:
+    sent = session.scalar(
+        select(func.count())
+        .select_from(InboxRequest)
+        .where(
+            InboxRequest.sender_id == actor.id, InboxRequest.created_at > now - timedelta(hours=1)
+        )
+    )
+    if sent >= REQUESTS_PER_HOUR:
+        raise RateLimited(_("You sent many requests in the last hour. Please wait a little."))
+
+
 def create_request(
     session: Session,
     *,
@@ -257,13 +271,15 @@ def create_request(
     body: str,
     now: datetime | None = None,
 ) -> InboxRequest:
-    """File a request from `actor` to the staff of `network`.
+    """File a request from `actor` to the staff of `network`; RateLimited past
+    REQUESTS_PER_HOUR.
 
     A request to join a network that takes requests also files a JoinRequest (Conflict
     when one is waiting); a member cannot ask to join (Invalid). Flushes for the id.
     """
     now = now or utcnow()
     subject, body = _clean(subject, body)
+    _check_rate(session, actor, now)
     join_request = None
     if kind == RequestKind.JOIN:
         if network.id in principal.seats:

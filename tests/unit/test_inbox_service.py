@@ -4,7 +4,7 @@ and requests to join decided from the inbox."""
 import pytest
 from sqlalchemy import select
 
-from app.errors import Conflict, Invalid
+from app.errors import Conflict, Invalid, RateLimited
 from app.inbox import service
 from app.inbox.models import RequestKind, RequestStatus
 from app.inbox.service import InboxFilter
@@ -149,3 +149,11 @@ def test_deciding_a_join_request_from_the_inbox(session, world, outbox, decision
     assert service.list_messages(session, request)[-1].from_staff
     assert [e.action for e in session.scalars(log.entries_query(network))] == [action]
     assert "Un mot" in outbox()[-1].body_text
+
+
+def test_a_sender_is_slowed_down_past_the_hourly_limit(session, world):
+    network, _animator, _pilot, _member, visitor = world
+    for number in range(service.REQUESTS_PER_HOUR):
+        _file(session, network, visitor, subject=f"Question {number}")
+    with pytest.raises(RateLimited):
+        _file(session, network, visitor)
