@@ -348,3 +348,14 @@ def test_openapi_documents_the_member_moderation_routes(client):
         "/api/v1/requests/{request_id}",
     ):
         assert path in paths
+
+
+def test_the_directory_links_staff_to_each_members_panel(client, session):
+    forum = make_forum(session)
+    client.login(forum.animator)
+    assert (
+        f'/u/alice#moderation-{forum.network.slug}"'
+        in client.get(f"/n/{forum.network.slug}/members").text
+    )
+    client.login(forum.bob)
+    assert "#moderation-" not in client.get(f"/n/{forum.network.slug}/members").text
