@@ -159,6 +159,12 @@ def test_suspended_member_is_treated_as_a_non_member_and_told_why(client, sessio
     assert "You are suspended from this network until" in home.text and "Harcèlement" in home.text
     standing = client.get(f"/n/{forum.network.slug}/standing")
     assert "Harcèlement" in standing.text
+    forum_page = client.get(f"/n/{forum.network.slug}/forum")
+    assert forum_page.status_code == 403 and "Harcèlement" in forum_page.text
+    topics = client.get(
+        f"/api/v1/networks/{forum.network.slug}/topics", headers=key_for(session, forum.alice)
+    )
+    assert topics.status_code == 403 and topics.json()["error"]["code"] == "member_suspended"
     api = client.get(f"/api/v1/topics/{topic.id}", headers=key_for(session, forum.alice))
     assert api.status_code in (403, 404)
 
