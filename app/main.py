@@ -22,7 +22,10 @@ from app.documents import document_views
 from app.documents import views as documents_views
 from app.forum import api as forum_api
 from app.forum import views as forum_views
+from app.inbox import api as inbox_api
+from app.inbox import views as inbox_views
 from app.moderation import routes as moderation_routes
+from app.moderation import sanction_api, sanction_views
 from app.networks import api as networks_api
 from app.networks import views as networks_views
 from app.notifications import api as notifications_api
@@ -105,6 +108,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(moderation_routes.html_router, include_in_schema=False)
     for router in moderation_routes.api_routers:
         app.include_router(router)
+    # Members' side of moderation (issue 5): sanctions, staff notes, the request inbox.
+    app.include_router(sanction_views.router, include_in_schema=False)
+    app.include_router(inbox_views.router, include_in_schema=False)
+    app.include_router(sanction_api.router)
+    app.include_router(inbox_api.router)
     install_error_handlers(app)
     return app
 

@@ -17,6 +17,8 @@ from app.forum.models import (
 from app.documents.models import Document, DocumentRevision, FileVersion, Folder, StoredFile
 from app.moderation.content_models import Flag, ModerationSetting, WatchedWord
 from app.moderation.models import ModerationLogEntry
+from app.moderation.sanction_models import MemberNote, MemberSanction
+from app.inbox.models import InboxMessage, InboxRequest
 from app.networks.models import (
     CharterVersion,
     Invitation,
@@ -65,4 +67,8 @@ __all__ = [
     "User",
     "WatchedWord",
     "user_skill",
+    "MemberNote",
+    "MemberSanction",
+    "InboxMessage",
+    "InboxRequest",
 ]

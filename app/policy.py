@@ -10,10 +10,12 @@ need to sign in gets `NotAuthenticated`.
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from app.accounts.models import User
 from app.errors import Forbidden, NotAuthenticated, NotFound
 from app.forum.models import Category, Post, ReadAccess, Topic, TopicAccess
+from app.inbox.models import InboxRequest, RequestStatus
 from app.networks.models import (
     STAFF_ROLES,
     STEERING_ROLES,
@@ -25,11 +27,20 @@ from app.networks.models import (
 
 
 @dataclass(frozen=True)
+class Restriction:
+    """A sanction in force on the person (loaded only while it lasts): until when, and why."""
+
+    until: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class NetworkSeat:
     """What the policy needs to know of one membership."""
 
     role: Role
     charter_accepted_number: int | None
+    silenced: Restriction | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,8 @@ class Principal:
 
     user: User | None = None
     seats: dict[int, NetworkSeat] = field(default_factory=dict)
+    # Networks that suspended this person: their seat is left out of `seats` meanwhile.
+    suspended_from: dict[int, Restriction] = field(default_factory=dict)
 
     @property
     def is_authenticated(self) -> bool:
@@ -103,6 +116,14 @@ class Action(enum.StrEnum):
     MODERATION_LOG_VIEW = "moderation_log:view"
     # Content moderation (issue 5): members flag, staff act with MODERATE.
     POST_FLAG = "post:flag"
+    # Members: sanctions, staff notes, the request inbox (issue 5).
+    MEMBER_SANCTION = "member:sanction"
+    MEMBER_NOTE = "member:note"
+    ACCOUNT_SUSPEND = "account:suspend"
+    INBOX_MANAGE = "inbox:manage"
+    REQUEST_SEND = "request:send"
+    REQUEST_READ = "request:read"
+    REQUEST_REPLY = "request:reply"
 
 
 # --- rules: one condition per line ------------------------------------------------
@@ -148,6 +169,8 @@ def _network_staff(p: Principal, network: Network) -> bool:
 def _network_join(p: Principal, network: Network) -> bool:
     if not p.is_authenticated:
         return False
+    if network.id in p.suspended_from:
+        return False
     if _is_member(p, network):
         return False
     return network.membership_mode == MembershipMode.OPEN
@@ -155,6 +178,8 @@ def _network_join(p: Principal, network: Network) -> bool:
 
 def _network_request_join(p: Principal, network: Network) -> bool:
     if not p.is_authenticated:
+        return False
+    if network.id in p.suspended_from:
         return False
     if _is_member(p, network):
         return False
@@ -168,6 +193,8 @@ def _network_member(p: Principal, network: Network) -> bool:
 def _network_post(p: Principal, network: Network) -> bool:
     seat = p.seats.get(network.id)
     if seat is None:
+        return False
+    if seat.silenced is not None:
         return False
     if network.charter_number == 0:
         return True
@@ -362,6 +389,32 @@ def _folder_rename(p: Principal, folder) -> bool:
     return _network_post(p, folder.network)
 
 
+# --- members: sanctions, notes and the request inbox -----------------------------------
+
+
+def _site_admin(p: Principal, _obj) -> bool:
+    return p.is_site_admin
+
+
+def _request_send(p: Principal, _network: Network) -> bool:
+    # Members and visitors alike, suspended ones too: the inbox is where they can appeal.
+    return p.is_authenticated
+
+
+def _request_read(p: Principal, request: InboxRequest) -> bool:
+    if p.user is not None and request.sender_id == p.user.id:
+        return True
+    return _network_staff(p, request.network)
+
+
+def _request_reply(p: Principal, request: InboxRequest) -> bool:
+    if _network_staff(p, request.network):
+        return True
+    if not _request_read(p, request):
+        return False
+    return request.status == RequestStatus.OPEN
+
+
 @dataclass(frozen=True)
 class Rule:
     allows: Callable[[Principal, object], bool]
@@ -419,6 +472,14 @@ RULES: dict[Action, Rule] = {
     Action.MODERATE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
     Action.MODERATION_LOG_VIEW: Rule(_network_staff, seen_by=Action.NETWORK_READ),
     Action.POST_FLAG: Rule(_post_flag, seen_by=Action.POST_READ),
+    Action.MEMBER_SANCTION: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.MEMBER_NOTE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.ACCOUNT_SUSPEND: Rule(_site_admin),
+    Action.INBOX_MANAGE: Rule(_network_staff, seen_by=Action.NETWORK_READ),
+    Action.REQUEST_SEND: Rule(_request_send, seen_by=Action.NETWORK_VIEW),
+    # Another person's request is hidden: failing is NotFound, not Forbidden.
+    Action.REQUEST_READ: Rule(_request_read, seen_by=Action.REQUEST_READ),
+    Action.REQUEST_REPLY: Rule(_request_reply, seen_by=Action.REQUEST_READ),
 }
 
 

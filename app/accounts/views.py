@@ -12,6 +12,7 @@ from app.accounts import api_keys, schemas, service
 from app.accounts.models import User
 from app.errors import DomainError
 from app.i18n import _
+from app.moderation import sanction_views, sanctions
 from app.networks import service as networks_service
 from app.policy import Action
 from app.web.deps import (
@@ -104,6 +105,12 @@ def login(
         )
         db.commit()
         if user is not None:
+            try:
+                sanctions.check_account(db, user=user)
+            except DomainError as error:
+                form.values.pop("password", None)
+                form.errors["__all__"] = error.message
+                return render(request, "accounts/login.html", {"form": form}, status_code=403)
             sign_in(request, user)
             response = redirect(request, safe_next(form.data.next))
             if user.locale:  # the language chosen on the profile follows the person to a new browser
@@ -335,7 +342,9 @@ def profile(request: Request, username: str, db: DbSession, viewer: Viewer) -> R
     person = service.get_user_by_username(db, username)
     policy.require(viewer, Action.PROFILE_VIEW, person)
     networks = networks_service.list_user_networks(db, person)
-    return render(request, "accounts/profile.html", {"person": person, "networks": networks})
+    context = {"person": person, "networks": networks}
+    context |= sanction_views.profile_panels(db, viewer, person)
+    return render(request, "accounts/profile.html", context)
 
 
 @router.post("/language", name="set_language")

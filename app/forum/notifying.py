@@ -17,6 +17,7 @@ from app.forum.member_state import effective_level
 from app.forum.models import CategoryUser, NotificationLevel, Post, Topic, TopicUser
 from app.forum.text import excerpt
 from app.markup import Rendered
+from app.moderation import sanctions
 from app.networks.models import Membership
 from app.notifications import service as notifications_service
 from app.notifications.service import NotificationKind
@@ -36,8 +37,11 @@ def load_principals(session: Session, users: Iterable[User]) -> dict[int, Princi
                 Membership.charter_accepted_number,
             ).where(Membership.user_id.in_(by_id))
         )
+        # A member suspended from a network hears nothing of what its members read.
+        suspended = sanctions.network_suspensions(session, user_ids=by_id)
         for user_id, network_id, role, accepted in rows:
-            seats[user_id][network_id] = NetworkSeat(role, accepted)
+            if (user_id, network_id) not in suspended:
+                seats[user_id][network_id] = NetworkSeat(role, accepted)
     return {user_id: Principal(user=user, seats=seats[user_id]) for user_id, user in by_id.items()}
 
 

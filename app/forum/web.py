@@ -9,6 +9,7 @@ from app.forum import categories, lists, posting, reading
 from app.forum.lists import ListKind
 from app.forum.models import Category, PinScope, Post, Topic, TopicView
 from app.i18n import _
+from app.moderation.sanctions import refuse_if_suspended, silence_refusal
 from app.networks import service as networks_service
 from app.networks.models import Network
 from app.policy import Action, Principal
@@ -18,6 +19,8 @@ SESSION_VIEW_KEY = "topic_view"
 
 def load_network(db, viewer: Principal, slug: str, action: Action = Action.NETWORK_READ) -> Network:
     network = networks_service.get_network(db, slug)
+    if not policy.can(viewer, action, network):
+        refuse_if_suspended(viewer, network)
     policy.require(viewer, action, network)
     return network
 
@@ -84,6 +87,9 @@ def check_can_post(viewer: Principal, network: Network) -> None:
     policy.require(viewer, Action.NETWORK_READ, network)
     if viewer.user is None:
         raise NotAuthenticated()
+    silenced = viewer.seats[network.id].silenced if network.id in viewer.seats else None
+    if silenced is not None:
+        raise silence_refusal(silenced)
     if network.id in viewer.seats:
         raise Forbidden(
             _("Please accept the network's current charter before you post."),

@@ -3,13 +3,14 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from app import policy
 from app.accounts import service as accounts_service
 from app.errors import DomainError, NotAuthenticated, NotFound
 from app.forum import lists as forum_lists
 from app.i18n import _
+from app.inbox import service as inbox_service
 from app.networks import charter, schemas, service
 from app.networks.models import Network, RequestStatus, Role
 from app.policy import Action
@@ -105,8 +106,8 @@ def _network_page(request: Request, db, viewer, network: Network) -> dict:
         "children": service.list_children(db, network),
         "pending_request": service.get_pending_request(db, network, viewer.user) if viewer.user else None,
         "pending_request_count": (
-            service.count_pending_requests(db, network)
-            if policy.can(viewer, Action.JOIN_REQUEST_REVIEW, network)
+            inbox_service.count_waiting(db, [network.id])
+            if policy.can(viewer, Action.INBOX_MANAGE, network)
             else 0
         ),
         "can_read": policy.can(viewer, Action.NETWORK_READ, network),
@@ -212,7 +213,7 @@ def network_request(
     policy.require(viewer, Action.NETWORK_REQUEST_JOIN, network)
     if form.ok:
         try:
-            service.request_to_join(db, actor=viewer.user, network=network, message=form.data.message)
+            inbox_service.file_join_request(db, actor=viewer.user, network=network, message=form.data.message)
         except DomainError as error:
             form.add_error(error)
         else:
@@ -236,18 +237,11 @@ def network_leave(request: Request, slug: str, db: DbSession, viewer: Viewer) ->
 
 @router.get("/n/{slug}/requests", name="join_requests")
 def join_requests(request: Request, slug: str, db: DbSession, viewer: Viewer) -> Response:
+    """Join requests are handled in the network's inbox now, with every other request."""
     network = service.get_network(db, slug)
     policy.require(viewer, Action.JOIN_REQUEST_REVIEW, network)
-    return render(
-        request,
-        "networks/requests.html",
-        {
-            "network": network,
-            "pending": service.list_join_requests(db, network, status=RequestStatus.PENDING),
-            "answered": service.list_join_requests(db, network, status=RequestStatus.ACCEPTED)
-            + service.list_join_requests(db, network, status=RequestStatus.DECLINED),
-        },
-    )
+    inbox_path = request.app.url_path_for("inbox", slug=network.slug)
+    return RedirectResponse(f"{inbox_path}?kind=join", status_code=303)
 
 
 @router.post("/n/{slug}/requests/{request_id}", name="join_request_decide")
@@ -266,9 +260,10 @@ def join_request_decide(
     if not form.ok:
         flash(request, _("Choose to accept or decline the request."), "error")
     else:
-        service.decide_join_request(
+        inbox_service.decide_join(
             db,
             actor=viewer.user,
+            request=inbox_service.get_request_for_join(db, join_request.id),
             join_request=join_request,
             decision=form.data.decision,
             message=form.data.message,

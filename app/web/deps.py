@@ -13,12 +13,13 @@ from app.accounts.models import User
 from app.config import Settings
 from app.errors import DomainError, NotAuthenticated
 from app.i18n import _
+from app.inbox import service as inbox_service
+from app.moderation import queue, sanctions
 from app.networks.models import Membership
-from app.moderation import queue
 from app.notifications import service as notifications_service
 from app.policy import ANONYMOUS, NetworkSeat, Principal
-from app.web.csrf import API_PREFIX, uses_api_key
 from app.storage import FileStorage
+from app.web.csrf import API_PREFIX, uses_api_key
 
 SESSION_USER_KEY = "uid"
 SESSION_AUTH_VERSION_KEY = "av"
@@ -53,13 +54,24 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 def _principal_for(session: Session, user: User) -> Principal:
+    """The person with their seats, as the sanctions in force leave them: silenced seats
+    say so, suspended ones are left out. Raises AccountSuspended for a suspended account."""
+    standing = sanctions.load_standing(session, user_id=user.id)
+    if standing.account is not None:
+        raise sanctions.account_refusal(standing.account)
     rows = session.execute(
         select(Membership.network_id, Membership.role, Membership.charter_accepted_number).where(
             Membership.user_id == user.id
         )
     )
-    seats = {row.network_id: NetworkSeat(row.role, row.charter_accepted_number) for row in rows}
-    return Principal(user=user, seats=seats)
+    seats = {
+        row.network_id: NetworkSeat(
+            row.role, row.charter_accepted_number, standing.silenced.get(row.network_id)
+        )
+        for row in rows
+        if row.network_id not in standing.suspended
+    }
+    return Principal(user=user, seats=seats, suspended_from=standing.suspended)
 
 
 def _principal_from_api_key(request: Request, session: Session) -> Principal:
@@ -88,14 +100,19 @@ def _principal_from_session(request: Request, session: Session) -> Principal:
     if user is None or user.auth_version != request.session.get(SESSION_AUTH_VERSION_KEY):
         request.session.clear()
         return ANONYMOUS
+    try:
+        principal = _principal_for(session, user)
+    except sanctions.AccountSuspended:
+        request.session.clear()  # a suspension ends the sessions already open
+        return ANONYMOUS
     # For the header of every page; one indexed COUNT, as cheap as the seats above.
     request.state.unread_notifications = notifications_service.count_unread(
         session, user_id=user.id
     )
-    principal = _principal_for(session, user)
     # The review queue's count, for staff only (None hides the header's link).
     if queue.moderated_network_ids(principal) != []:
         request.state.moderation_waiting = queue.count_for(session, principal)
+    request.state.inbox_waiting = inbox_service.count_waiting_for(session, principal)
     return principal
 
 

@@ -44,6 +44,8 @@ def _page_context(request: Request) -> dict:
         # Counted with the principal in web/deps.py, for the header.
         "unread_notifications": getattr(request.state, "unread_notifications", 0),
         "moderation_waiting": getattr(request.state, "moderation_waiting", None),
+        # Open, unassigned requests in the networks the person staffs (web/deps.py).
+        "inbox_waiting": getattr(request.state, "inbox_waiting", 0),
         "language": i18n.get_language(),
         "languages": i18n.LANGUAGES,
         "site_timezone": settings.timezone,

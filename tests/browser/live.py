@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import Database
+from app.inbox import service as inbox_service
 from app.networks import charter as charter_service
 from app.networks import service as networks_service
 from app.networks.models import ContentVisibility, MembershipMode, Network, Role
@@ -143,7 +144,7 @@ class Seeder:
 
     def request_to_join(self, user: User, network: Network, message: str) -> None:
         with self.session() as session:
-            networks_service.request_to_join(
+            inbox_service.file_join_request(
                 session, actor=session.merge(user), network=session.merge(network), message=message
             )
 

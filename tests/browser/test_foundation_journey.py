@@ -4,6 +4,8 @@ Selectors lean on form actions, field names and ids rather than on words, so the
 tests hold whatever the French catalogue says; the language test checks words on purpose.
 """
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -67,23 +69,26 @@ def test_new_member_joins_on_request_and_accepts_the_charter(
     pilot_page = new_context().new_page()
     sign_in(pilot_page, pilot)
     pilot_page.goto(network_path)
-    inbox_tab = pilot_page.locator(f".tabs a[href$='{network_path}/requests']")
+    inbox_tab = pilot_page.locator(f".tabs a[href$='{network_path}/inbox']")
     expect(inbox_tab.locator(".badge")).to_have_text("1")
     inbox_tab.click()
-    pilot_page.wait_for_url(f"{live_server.url}{network_path}/requests")
-    card = pilot_page.locator("li.card", has_text="Nina Nouvelle")
-    expect(card.locator(".request-message")).to_have_text(
+    pilot_page.wait_for_url(f"{live_server.url}{network_path}/inbox")
+    card = pilot_page.locator("li.inbox-row", has_text="Nina Nouvelle")
+    screenshot(pilot_page, "04-request-inbox")
+    card.locator("h3 a").click()
+    pilot_page.wait_for_url(re.compile(r"/requests/\d+$"))
+    thread_url = pilot_page.url
+    expect(pilot_page.locator(".inbox-message .prose").first).to_have_text(
         "Bonjour, je suis RSSI à Rennes Métropole."
     )
-    card.locator("textarea[name=message]").fill(
+    pilot_page.locator("#decision-message").fill(
         "Bienvenue Nina, présente-toi dans le fil d'accueil."
     )
-    screenshot(pilot_page, "04-request-inbox")
-    card.locator("button[name=decision][value=accepted]").click()
-    pilot_page.wait_for_url(f"{live_server.url}{network_path}/requests")
+    pilot_page.locator("button[name=decision][value=accepted]").click()
+    pilot_page.wait_for_url(thread_url)
     expect(pilot_page.locator(".flash-success")).to_contain_text("Nina Nouvelle")
-    expect(pilot_page.locator("li.card", has_text="Nina Nouvelle")).to_have_count(0)
-    expect(pilot_page.locator(".table tbody")).to_contain_text("Pauline Pilote")
+    expect(pilot_page.locator(".join-decision")).to_have_count(0)
+    expect(pilot_page.locator(".inbox-message-staff")).to_contain_text("Bienvenue Nina")
     screenshot(pilot_page, "05-request-answered")
     assert "Bienvenue Nina" in live_server.mail_to(f"{username}@example.org")
 

@@ -88,7 +88,7 @@ def test_pages_seen_by_a_pilot(community, new_context, sign_in, screenshot, page
         f"{national}/charter/v/1": "pilot-charter-version",
         f"{national}/charter/edit": "pilot-charter-edit",
         f"{national}/members": "pilot-directory",
-        f"{national}/requests": "pilot-requests",
+        f"{national}/inbox": "pilot-inbox",
         f"{national}/invitations": "pilot-invitations",
         f"{national}/settings": "pilot-settings",
         f"/n/{community['regional'].slug}": "pilot-subnetwork",
@@ -166,7 +166,7 @@ def test_pages_on_a_phone(community, new_context, sign_in, screenshot):
         ("/", "phone-pilot-home"),
         (national, "phone-pilot-network"),
         (f"{national}/members", "phone-pilot-directory"),
-        (f"{national}/requests", "phone-pilot-requests"),
+        (f"{national}/inbox", "phone-pilot-inbox"),
         ("/account", "phone-pilot-account"),
     ]:
         problems += visit(page, screenshot, path, name)

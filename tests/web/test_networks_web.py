@@ -17,6 +17,7 @@ from app.networks.models import (
     RequestStatus,
     Role,
 )
+from app.inbox.models import InboxRequest
 from tests.factories import JoinRequestFactory, NetworkFactory, UserFactory
 
 
@@ -167,7 +168,7 @@ def test_network_page_shows_purpose_charter_staff_and_links(client, session, ric
         assert f'{slug}"' in text
     is_staff = viewer == "pilot"
     assert ('/n/regional/settings"' in text) is is_staff
-    assert ('/n/regional/requests"' in text) is is_staff
+    assert ('/n/regional/inbox"' in text) is is_staff
     assert ('/n/regional/members"' in text) is (viewer in ("member", "pilot"))
     assert ("Ask to join" in text) is (viewer == "outsider")
     assert ("Sign in to join" in text) is (viewer == "anonymous")
@@ -221,14 +222,19 @@ def test_request_accept_with_a_message(client, make_client, session, outbox):
     staff.login(animator)
     network_page = staff.get("/n/sur-demande")
     assert '<span class="badge">1</span>' in network_page.text
-    inbox = staff.get("/n/sur-demande/requests")
-    assert inbox.status_code == 200
+    # The old requests page leads to the inbox, filtered on requests to join.
+    moved = staff.get("/n/sur-demande/requests", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/n/sur-demande/inbox?kind=join"
+    inbox = staff.get(moved.headers["location"])
     assert "Pierre Postulant" in inbox.text
-    assert "Je suis RSSI à Rennes." in inbox.text
+    [inbox_request] = session.scalars(select(InboxRequest)).all()
+    thread = staff.get(f"/requests/{inbox_request.id}")
+    assert "Je suis RSSI à Rennes." in thread.text
     join_request = session.scalar(select(JoinRequest))
 
     decided = staff.post_form(
-        f"/n/sur-demande/requests/{join_request.id}",
+        f"/requests/{inbox_request.id}/decision",
         {"decision": "accepted", "message": "Bienvenue Pierre !"},
     )
     assert decided.status_code == 303
@@ -237,9 +243,10 @@ def test_request_accept_with_a_message(client, make_client, session, outbox):
     assert mail.to_address == "pierre@example.org"
     assert "Bienvenue Pierre !" in mail.body_text
     assert "http://testserver/n/sur-demande" in mail.body_text
-    inbox = staff.get("/n/sur-demande/requests")
-    assert "No request is waiting." in inbox.text
-    assert "Accepted" in inbox.text
+    assert "No request here." in staff.get("/n/sur-demande/inbox?kind=join").text
+    closed = staff.get("/n/sur-demande/inbox?show=closed").text
+    assert "Pierre Postulant" in closed
+    assert "Request accepted." in staff.get(f"/requests/{inbox_request.id}").text
 
     twice = staff.post_form(f"/n/sur-demande/requests/{join_request.id}", {"decision": "declined"})
     assert twice.status_code == 409

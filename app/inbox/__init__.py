@@ -1,0 +1,1 @@
+"""The member request inbox: questions, join requests and reports sent to a network's staff."""
