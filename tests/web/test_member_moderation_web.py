@@ -104,7 +104,7 @@ def test_only_the_networks_staff_may_sanction_or_note(client, session, who):
     assert session.scalar(select(func.count()).select_from(MemberSanction)) == 0
     assert session.scalar(select(func.count()).select_from(MemberNote)) == 0
     if who != "anonymous":
-        assert "moderation-" not in client.get("/u/alice").text
+        assert "moderation-panel" not in client.get("/u/alice").text
 
 
 def test_silenced_member_cannot_post_and_is_told_why(client, session):
