@@ -90,3 +90,14 @@ class Database:
             raise
         finally:
             session.close()
+
+
+# Kept outside the application's metadata on purpose (PostgreSQL only, known only to
+# app/search/postgres_backend.py): not autogenerate's to drop, nor the model check's.
+UNMANAGED_TABLES = {"search_document"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's filter: everything but the unmanaged tables and their indexes."""
+    table = obj if type_ == "table" else getattr(obj, "table", None)
+    return table is None or table.name not in UNMANAGED_TABLES

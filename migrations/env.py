@@ -6,23 +6,13 @@ from alembic import context
 
 from app import models  # noqa: F401  (registers every table)
 from app.config import get_settings
-from app.db import Base, make_engine
+from app.db import Base, include_object, make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
-
-# Kept outside the application's metadata on purpose (PostgreSQL only, known only to
-# app/search/postgres_backend.py): not autogenerate's to drop.
-UNMANAGED_TABLES = {"search_document"}
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    table = obj if type_ == "table" else getattr(obj, "table", None)
-    return table is None or table.name not in UNMANAGED_TABLES
-
 
 def database_url() -> str:
     return config.attributes.get("database_url") or get_settings().sqlalchemy_url

@@ -8,13 +8,13 @@ from sqlalchemy import Column, Integer, MetaData, Table, inspect
 
 from app import models  # noqa: F401  (every table registered)
 from app.cli import alembic_config
-from app.db import Base, make_engine
+from app.db import Base, include_object, make_engine
 
 
 def test_migrations_match_the_models(engine):
     """Fails when a model changed without its migration (run `alembic revision --autogenerate`)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
