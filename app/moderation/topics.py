@@ -10,6 +10,9 @@ order they were written; the source stays as an empty topic marked `merged_into_
 whose address redirects to the target, and leaves every list and search.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import distinct, func, select, update
 from sqlalchemy.orm import Session
 
@@ -37,36 +40,67 @@ def _public(topic: Topic) -> None:
         raise Conflict(_("This topic cannot be moderated."), code="not_moderatable")
 
 
-def close_topic(session: Session, *, actor: User, topic: Topic, reason: str = "") -> Topic:
-    _public(topic)
-    if topic.closed_at is not None:
-        raise Conflict(_("This topic is already closed."), code="already_closed")
-    topic.closed_at = utcnow()
-    _queue(session, topic)
-    log_topic(
-        session,
-        actor=actor,
-        topic=topic,
-        action="topic.close",
-        reason=check_reason(reason, required=False),
-    )
-    return topic
+@dataclass(frozen=True)
+class _StateChange:
+    """One of the topic's on/off states, set or cleared by staff."""
+
+    attribute: str  # closed_at or archived_at
+    turn_on: bool
+    action: str
+    code: str  # the Conflict's code when the topic is already in that state
+    already: Callable[[], str]
 
 
-def reopen_topic(session: Session, *, actor: User, topic: Topic, reason: str = "") -> Topic:
-    _public(topic)
-    if topic.closed_at is None:
-        raise Conflict(_("This topic is open."), code="not_closed")
-    topic.closed_at = None
-    _queue(session, topic)
-    log_topic(
-        session,
-        actor=actor,
-        topic=topic,
-        action="topic.reopen",
-        reason=check_reason(reason, required=False),
+def _change_state(change: _StateChange):
+    def apply(session: Session, *, actor: User, topic: Topic, reason: str = "") -> Topic:
+        _public(topic)
+        if (getattr(topic, change.attribute) is not None) == change.turn_on:
+            raise Conflict(change.already(), code=change.code)
+        setattr(topic, change.attribute, utcnow() if change.turn_on else None)
+        _queue(session, topic)
+        log_topic(
+            session,
+            actor=actor,
+            topic=topic,
+            action=change.action,
+            reason=check_reason(reason, required=False),
+        )
+        return topic
+
+    return apply
+
+
+close_topic = _change_state(
+    _StateChange(
+        "closed_at",
+        True,
+        "topic.close",
+        "already_closed",
+        lambda: _("This topic is already closed."),
     )
-    return topic
+)
+reopen_topic = _change_state(
+    _StateChange("closed_at", False, "topic.reopen", "not_closed", lambda: _("This topic is open."))
+)
+# Archiving makes the topic read-only and takes it out of the lists (its address still works).
+archive_topic = _change_state(
+    _StateChange(
+        "archived_at",
+        True,
+        "topic.archive",
+        "already_archived",
+        lambda: _("This topic is already archived."),
+    )
+)
+unarchive_topic = _change_state(
+    _StateChange(
+        "archived_at",
+        False,
+        "topic.unarchive",
+        "not_archived",
+        lambda: _("This topic is not archived."),
+    )
+)
 
 
 def pin_topic(
@@ -83,39 +117,6 @@ def pin_topic(
         action=action,
         scope=PinScope(scope).value,
         announcement=is_announcement,
-    )
-    return topic
-
-
-def archive_topic(session: Session, *, actor: User, topic: Topic, reason: str = "") -> Topic:
-    """Make the topic read-only and take it out of the lists (its address still works)."""
-    _public(topic)
-    if topic.archived_at is not None:
-        raise Conflict(_("This topic is already archived."), code="already_archived")
-    topic.archived_at = utcnow()
-    _queue(session, topic)
-    log_topic(
-        session,
-        actor=actor,
-        topic=topic,
-        action="topic.archive",
-        reason=check_reason(reason, required=False),
-    )
-    return topic
-
-
-def unarchive_topic(session: Session, *, actor: User, topic: Topic, reason: str = "") -> Topic:
-    _public(topic)
-    if topic.archived_at is None:
-        raise Conflict(_("This topic is not archived."), code="not_archived")
-    topic.archived_at = None
-    _queue(session, topic)
-    log_topic(
-        session,
-        actor=actor,
-        topic=topic,
-        action="topic.unarchive",
-        reason=check_reason(reason, required=False),
     )
     return topic
 
