@@ -144,9 +144,12 @@ class TextGenerator:
 
     def body(self, sentences: tuple[int, int] = (2, 9)) -> str:
         """Paragraphs of up to four sentences, separated by blank lines, none empty."""
-        count = self.random.randint(*sentences)
-        parts = [self.random.choice(OPENINGS), *self.sentences(count)]
-        closing = self.random.choice(CLOSINGS)
+        # One random() per draw: randint() and choice() cost several times more, per post.
+        draw = self.random.random
+        low, high = sentences
+        parts = [OPENINGS[int(draw() * len(OPENINGS))]]
+        parts += self.sentences(low + int(draw() * (high - low + 1)))
+        closing = CLOSINGS[int(draw() * len(CLOSINGS))]
         if closing:
             parts.append(closing)
         return "\n\n".join(" ".join(parts[start : start + 4]) for start in range(0, len(parts), 4))

@@ -17,7 +17,7 @@ from itertools import accumulate
 from sqlalchemy import bindparam, case, insert, literal, null, select, update
 
 from app.benchseed.bulk import BulkWriter
-from app.benchseed.people import NetworkPlan
+from app.benchseed.people import NetworkPlan, weighted_choice
 from app.benchtext import TextGenerator
 from app.forum.models import (
     Category,
@@ -319,9 +319,9 @@ class ForumSeeder:
 
     def _topic(self, batch: _Batch, topic_id: int, length: int, created_at: datetime) -> None:
         rng, text = self.rng, self.text
-        plan = rng.choices(self.plans, cum_weights=self.network_cum_weights)[0]
+        plan = weighted_choice(rng, self.plans, self.network_cum_weights)
         choices, cum_weights = self.category_choices[plan.id]
-        category = rng.choices(choices, cum_weights=cum_weights)[0]
+        category = weighted_choice(rng, choices, cum_weights)
         author = (
             rng.choice(plan.staff_ids)
             if category.staff_only and plan.staff_ids
@@ -331,6 +331,7 @@ class ForumSeeder:
         post_ids = self.bulk.new_ids(Post.__table__, length)
         last_number_of: dict[int, int] = {}
         last_time_of: dict[int, datetime] = {}
+        posters: list[int] = []  # the keys of last_number_of, to draw from
         reply_counts = [0] * (length + 1)
         posts = []
         like_total = 0
@@ -341,7 +342,7 @@ class ForumSeeder:
             else:
                 posted_at += timedelta(seconds=rng.expovariate(1 / REPLY_GAP_SECONDS))
                 user_id = (
-                    rng.choice(list(last_number_of))
+                    posters[int(rng.random() * len(posters))]
                     if rng.random() < 0.45
                     else plan.pick_member(rng)
                 )
@@ -352,7 +353,7 @@ class ForumSeeder:
             body = text.body()
             body_html = paragraphs_html(body)
             edited = rng.random() < EDITED_SHARE
-            like_count = rng.choices(LIKE_COUNTS, cum_weights=LIKE_CUM_WEIGHTS)[0]
+            like_count = weighted_choice(rng, LIKE_COUNTS, LIKE_CUM_WEIGHTS)
             if like_count:
                 likers = [
                     uid
@@ -389,6 +390,8 @@ class ForumSeeder:
             if edited:
                 self._edit(batch, post, title if number == 1 else None)
             posts.append(post)
+            if user_id not in last_number_of:
+                posters.append(user_id)
             last_number_of[user_id] = number
             last_time_of[user_id] = posted_at
         for number, post in enumerate(posts, start=1):

@@ -17,8 +17,8 @@ term. One pass makes both terms, so indexing pays for one tokenisation.
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
 from whoosh.lang import stopwords_for_language
@@ -61,8 +61,7 @@ def stem(word: str) -> str:
     return fold(_stemmer.stem(word))
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: where it is, its exact form and the stems of its parts."""
 
     position: int

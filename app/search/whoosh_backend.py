@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from whoosh import index
@@ -43,6 +44,13 @@ from app.search.backend import Hit, SearchPage, SearchRequest
 from app.search.document import SearchDocument
 from app.search.query import Term as QueryTerm
 from app.search.query import TermKind
+from app.search.whoosh_bulk import (
+    PARALLEL_MIN_DOCUMENTS,
+    bulk_writer,
+    cancel_bulk,
+    commit_bulk,
+    read_ahead,
+)
 from app.search.whoosh_codec import MaillageCodec
 from app.search.whoosh_docsets import TermSets, docset
 from app.search.whoosh_results import Columns, LeafMatches, best_groups, count
@@ -507,17 +515,20 @@ class WhooshBackend:
         build = self._new_folder("build")
         build.mkdir(parents=True)
         ix = index.create_in(str(build), SCHEMA)
-        writer = ix.writer(codec=CODEC, limitmb=256)
+        writer = None
         count = 0
         try:
-            for batch in batches:
+            ahead, rest = read_ahead(batches, PARALLEL_MIN_DOCUMENTS)
+            writer = bulk_writer(ix, sum(len(batch) for batch in ahead), codec=CODEC)
+            for batch in chain(ahead, rest):
                 for document in batch:
                     writer.add_document(**_fields(document))
                 count += len(batch)
                 yield count
-            writer.commit(optimize=True)
+            commit_bulk(writer)
         except BaseException:
-            writer.cancel()
+            if writer is not None:
+                cancel_bulk(writer)
             shutil.rmtree(build, ignore_errors=True)
             raise
         final = self.root / build.name.replace("build-", "index-", 1)
