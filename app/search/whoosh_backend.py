@@ -95,6 +95,11 @@ def _schema() -> Schema:
 
 SCHEMA = _schema()
 CODEC = MaillageCodec()
+# Segments as separate files, not one compound file: Whoosh opens a compound segment by
+# copying each part it reads into the process's memory (the postings, stored fields and
+# terms of 100,000 posts: 200 MB per process), where separate files are read through the
+# operating system's page cache, shared by every process.
+WRITER_OPTIONS = {"codec": CODEC, "compound": False}
 
 
 def _micros(moment: datetime) -> int:
@@ -475,7 +480,7 @@ class WhooshBackend:
         with self._lock:
             opened = self._writable()
             docnums = [n for key in keys for n in opened.searcher.document_numbers(key=key)]
-            writer = opened.index.writer(codec=CODEC)
+            writer = opened.index.writer(**WRITER_OPTIONS)
             try:
                 for docnum in docnums:
                     writer.delete_document(docnum)
@@ -498,7 +503,7 @@ class WhooshBackend:
     def maintain(self) -> int:
         with self._lock:
             opened = self._writable()
-            writer = opened.index.writer(codec=CODEC)
+            writer = opened.index.writer(**WRITER_OPTIONS)
             plan = _merge_plan(writer.segments)
             if not plan:
                 writer.cancel()
@@ -519,7 +524,7 @@ class WhooshBackend:
         count = 0
         try:
             ahead, rest = read_ahead(batches, PARALLEL_MIN_DOCUMENTS)
-            writer = bulk_writer(ix, sum(len(batch) for batch in ahead), codec=CODEC)
+            writer = bulk_writer(ix, sum(len(batch) for batch in ahead), **WRITER_OPTIONS)
             for batch in chain(ahead, rest):
                 for document in batch:
                     writer.add_document(**_fields(document))
