@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import pairwise
 from typing import NamedTuple
 
 from whoosh.analysis import Token, Tokenizer
@@ -96,8 +97,28 @@ def prefix_term(text: str) -> str:
     return fold(text).strip()
 
 
-class FrenchTokenizer(Tokenizer):
-    """Whoosh's view of `words`: the exact term, then the stems, at each position."""
+def pair_term(first: str, second: str) -> str:
+    """The term of two consecutive words' exact forms, as the pairs fields hold them."""
+    return f"{first} {second}"
+
+
+# The words of the text analysed last: a document's text is analysed twice in a row,
+# for its words and for its pairs, by the one thread that writes the index.
+_last_analysed: tuple[str | None, list[Word]] = (None, [])
+
+
+def _analysed(text: str) -> list[Word]:
+    global _last_analysed
+    last_text, last_words = _last_analysed
+    if text == last_text:
+        return last_words
+    found = list(words(text))
+    _last_analysed = (text, found)
+    return found
+
+
+class _Tokenizer(Tokenizer):
+    """What Whoosh passes an analyser; `_terms` yields (text, position, start, end)."""
 
     def __call__(
         self,
@@ -113,14 +134,32 @@ class FrenchTokenizer(Tokenizer):
         **kwargs,
     ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for word in words(value):
+        for text, position, start, end in self._terms(_analysed(value)):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + position
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class FrenchTokenizer(_Tokenizer):
+    """Whoosh's view of `words`: the exact term, then the stems, at each position."""
+
+    def _terms(self, analysed: list[Word]) -> Iterator[tuple[str, int, int, int]]:
+        for word in analysed:
             for text in (EXACT_MARK + word.exact, *word.stems):
-                token.text = text
-                token.boost = 1.0
-                token.stopped = False
-                if positions:
-                    token.pos = start_pos + word.position
-                if chars:
-                    token.startchar = start_char + word.start
-                    token.endchar = start_char + word.end
-                yield token
+                yield text, word.position, word.start, word.end
+
+
+class PairTokenizer(_Tokenizer):
+    """Each two consecutive words as one term, for phrases: "sécurité des données" is the
+    pair "securite donnees", a single posting list where a phrase of common words would
+    otherwise intersect two long lists and compare positions in every document of both."""
+
+    def _terms(self, analysed: list[Word]) -> Iterator[tuple[str, int, int, int]]:
+        for first, second in pairwise(analysed):
+            yield pair_term(first.exact, second.exact), first.position, first.start, second.end

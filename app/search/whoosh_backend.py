@@ -33,13 +33,21 @@ from itertools import chain
 from pathlib import Path
 
 from whoosh import index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 from whoosh.query import And, AndNot, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.searching import Searcher
 
 from app.policy import Audience, ReadScope
-from app.search.analysis import EXACT_MARK, RELATED_MIN_STEM, FrenchTokenizer, prefix_term, words
+from app.search.analysis import (
+    EXACT_MARK,
+    RELATED_MIN_STEM,
+    FrenchTokenizer,
+    PairTokenizer,
+    prefix_term,
+    words,
+)
 from app.search.backend import Hit, SearchPage, SearchRequest
 from app.search.document import SearchDocument
 from app.search.query import Term as QueryTerm
@@ -70,7 +78,7 @@ NONE = "-"
 
 
 def _schema() -> Schema:
-    analyzer = FrenchTokenizer()
+    analyzer, pairs = FrenchTokenizer(), PairTokenizer()
     return Schema(
         key=ID(unique=True, stored=True),
         kind=ID(stored=True, sortable=True),
@@ -88,6 +96,10 @@ def _schema() -> Schema:
         updated=STORED,
         title=TEXT(analyzer=analyzer, stored=True, field_boost=TITLE_BOOST),
         body=TEXT(analyzer=analyzer, stored=True),
+        # Consecutive words as single terms, for phrases (see whoosh_docsets).
+        # Only which documents hold a pair is needed: no frequencies, positions or lengths.
+        title_pairs=FieldType(Existence(), pairs),
+        body_pairs=FieldType(Existence(), pairs),
         heading=STORED,
         url=STORED,
     )
@@ -128,6 +140,8 @@ def _fields(document: SearchDocument) -> dict:
         "updated": _micros(document.modified_at),
         "title": document.title,
         "body": document.indexed_body,
+        "title_pairs": document.title,
+        "body_pairs": document.indexed_body,
         "heading": document.display_heading,
         "url": document.url,
     }
@@ -386,7 +400,7 @@ class WhooshBackend:
                 kind=list(reader.column_reader("kind")),
                 group=list(reader.column_reader("group")),
                 network=list(reader.column_reader("network")),
-                created=list(reader.column_reader("created")),
+                created=self._terms.column(reader, "created"),
             )
             self._columns[segid] = columns
         return columns
