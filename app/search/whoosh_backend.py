@@ -62,6 +62,7 @@ from app.search.whoosh_bulk import (
 from app.search.whoosh_codec import MaillageCodec
 from app.search.whoosh_docsets import TermSets, docset
 from app.search.whoosh_results import Columns, LeafMatches, best_groups, count
+from app.search.whoosh_scoring import TermPostings
 
 log = logging.getLogger(__name__)
 
@@ -289,6 +290,7 @@ class WhooshBackend:
         # deletions, which the matching removes.
         self._allowed: OrderedDict[tuple[str, str], set[int]] = OrderedDict()
         self._terms = TermSets()
+        self._postings = TermPostings()
 
     # --- files
 
@@ -382,6 +384,7 @@ class WhooshBackend:
         for key in [key for key in self._allowed if key[0] not in live]:
             del self._allowed[key]
         self._terms.keep_only(live)
+        self._postings.keep_only(live)
         return opened
 
     @contextmanager
@@ -396,11 +399,13 @@ class WhooshBackend:
         segid = reader.segment().segid
         columns = self._columns.get(segid)
         if columns is None:
+            created = self._terms.column(reader, "created")
             columns = Columns(
                 kind=list(reader.column_reader("kind")),
                 group=list(reader.column_reader("group")),
                 network=list(reader.column_reader("network")),
-                created=self._terms.column(reader, "created"),
+                created=created,
+                newest=sorted(range(len(created)), key=created.__getitem__, reverse=True),
             )
             self._columns[segid] = columns
         return columns
@@ -431,10 +436,14 @@ class WhooshBackend:
 
     def _best(self, request: SearchRequest, text: Query | None, leaves, wanted: int):
         if text is None:
-            return best_groups(leaves, None, None, request.query.order, wanted, self._terms)
+            return best_groups(
+                leaves, None, None, request.query.order, wanted, self._terms, self._postings
+            )
         title = _text_query(request, title_only=True)
         scoring = _text_query(request, related=False) or text
-        return best_groups(leaves, scoring, title, request.query.order, wanted, self._terms)
+        return best_groups(
+            leaves, scoring, title, request.query.order, wanted, self._terms, self._postings
+        )
 
     def search(self, request: SearchRequest) -> SearchPage:
         text = _text_query(request)

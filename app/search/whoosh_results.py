@@ -1,8 +1,8 @@
 """Which documents match, what the facets count, and which one best represents each group.
 
 Matching is done with bulk sets (whoosh_docsets), so its cost follows the number of
-postings read, not Python steps per document. Ranking scores documents with Whoosh's
-own BM25F, one matcher walk over the candidates only. When a query matches more than
+postings read, not Python steps per document. Ranking scores the candidates only,
+with Whoosh's BM25F (see whoosh_scoring). When a query matches more than
 SCORED_WINDOW documents (a word found in most posts), the candidates are the matches
 in titles and the newest matches, up to that window each: scoring every one of 90,000
 documents in pure Python took over a second, and for so common a word the newest
@@ -13,12 +13,14 @@ import heapq
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 from whoosh.query import Query
 from whoosh.searching import Searcher
 
 from app.search.query import Order
 from app.search.whoosh_docsets import TermSets, docset
+from app.search.whoosh_scoring import Scorer, TermPostings
 
 SCORED_WINDOW = 250
 
@@ -31,6 +33,7 @@ class Columns:
     group: list[str]
     network: list[str]
     created: list[int]
+    newest: list[int]  # the documents, newest first
 
 
 @dataclass
@@ -58,22 +61,32 @@ def count(leaves: list[LeafMatches]) -> Facets:
     return facets
 
 
+# A match set holding more than this share of its segment is walked in the segment's
+# newest-first order; a smaller one is sorted.
+DENSE_SHARE = 0.1
+
+
+def _newest_docs(leaf: LeafMatches, docs: set[int]) -> Iterator[int]:
+    if len(docs) > DENSE_SHARE * len(leaf.columns.newest):
+        return (doc for doc in leaf.columns.newest if doc in docs)
+    return iter(sorted(docs, key=leaf.columns.created.__getitem__, reverse=True))
+
+
+def _newest_of_leaf(leaf: LeafMatches, excluded: set[int]) -> Iterator[tuple]:
+    for doc in _newest_docs(leaf, leaf.docs):
+        if leaf.offset + doc not in excluded:
+            yield leaf.columns.created[doc], leaf.offset + doc, leaf
+
+
 def _newest(leaves: list[LeafMatches], excluded: set[int] = frozenset()) -> Iterator[tuple]:
     """(0.0, global docnum, leaf) of every match not excluded, newest first."""
-    everything = [
-        (leaf.columns.created[doc], leaf.offset + doc, leaf)
-        for leaf in leaves
-        for doc in leaf.docs
-        if leaf.offset + doc not in excluded
-    ]
-    everything.sort(key=lambda item: item[0], reverse=True)
-    for _created, docnum, leaf in everything:
+    streams = [_newest_of_leaf(leaf, excluded) for leaf in leaves]
+    for _created, docnum, leaf in heapq.merge(*streams, key=lambda item: item[0], reverse=True):
         yield 0.0, docnum, leaf
 
 
 def _newest_of(leaf: LeafMatches, docs: set[int], limit: int) -> list[int]:
-    created = leaf.columns.created
-    return heapq.nlargest(limit, docs, key=created.__getitem__)
+    return list(islice(_newest_docs(leaf, docs), limit))
 
 
 def _candidates(
@@ -94,15 +107,12 @@ def _candidates(
     return chosen
 
 
-def _scored(leaf: LeafMatches, text: Query, docs: set[int]) -> Iterator[tuple]:
-    """(score, global docnum, leaf) of each of `docs`, walking the text matcher once in
-    order; a document the scoring query does not match (a related form only) scores 0."""
-    matcher = text.matcher(leaf.sub, leaf.sub.context())
-    for doc in sorted(docs):
-        if matcher.is_active() and matcher.id() < doc:
-            matcher.skip_to(doc)
-        matched = matcher.is_active() and matcher.id() == doc
-        yield (matcher.score() if matched else 0.0), leaf.offset + doc, leaf
+def _scored(leaf: LeafMatches, text: Query, docs: set[int], scorer: Scorer) -> Iterator[tuple]:
+    """(score, global docnum, leaf) of each of `docs`; a document the scoring query does not
+    match (a related form only) scores 0."""
+    scores = scorer.scores(text, docs)
+    for doc in docs:
+        yield scores.get(doc, 0.0), leaf.offset + doc, leaf
 
 
 def _score_then_newest(hit: tuple) -> tuple[float, int]:
@@ -110,16 +120,23 @@ def _score_then_newest(hit: tuple) -> tuple[float, int]:
     return score, leaf.columns.created[docnum - leaf.offset]
 
 
-def _ranked(leaves, text: Query | None, title: Query | None, order: Order, terms: TermSets):
+def _ranked(
+    leaves,
+    text: Query | None,
+    title: Query | None,
+    order: Order,
+    terms: TermSets,
+    postings: TermPostings,
+):
     if text is None or order == Order.LATEST:
         yield from _newest(leaves)
         return
     candidates = _candidates(leaves, title, terms)
-    scored = [
-        hit
-        for position, docs in candidates.items()
-        for hit in _scored(leaves[position], text, docs)
-    ]
+    scored = []
+    for position, docs in candidates.items():
+        leaf = leaves[position]
+        scorer = Scorer(leaf.sub, leaf.sub.get_parent(), terms, postings)
+        scored.extend(_scored(leaf, text, docs, scorer))
     scored.sort(key=_score_then_newest, reverse=True)
     yield from scored
     if sum(len(docs) for docs in candidates.values()) < sum(len(leaf.docs) for leaf in leaves):
@@ -133,10 +150,11 @@ def best_groups(
     order: Order,
     wanted: int,
     terms: TermSets,
+    postings: TermPostings,
 ) -> list[tuple[str, float, int]]:
     """(group, score, global docnum) of the best document of each of the first `wanted` groups."""
     found: dict[str, tuple[float, int]] = {}
-    for score, docnum, leaf in _ranked(leaves, text, title, order, terms):
+    for score, docnum, leaf in _ranked(leaves, text, title, order, terms, postings):
         group = leaf.columns.group[docnum - leaf.offset]
         if group not in found:
             found[group] = (score, docnum)
