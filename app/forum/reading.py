@@ -143,6 +143,11 @@ def load_skeleton(
     return Skeleton(numbers, parent, depth, descendants, threaded, ids)
 
 
+# Made once: an alias built per request costs a proxy of every column of the table.
+_ANSWERED = aliased(Post, name="answered")
+_ANSWERED_AUTHOR = aliased(User, name="answered_author")
+
+
 def load_posts(
     session: Session,
     topic: Topic,
@@ -155,8 +160,7 @@ def load_posts(
     numbers = list(numbers)
     if not numbers:
         return {}
-    answered = aliased(Post)
-    answered_author = aliased(User)
+    answered, answered_author = _ANSWERED, _ANSWERED_AUTHOR
     rows = session.execute(
         select(
             Post.id,

@@ -26,13 +26,30 @@ def _leaves(routes: list[BaseRoute]) -> Iterator[BaseRoute]:
 
 
 class RouteNames:
-    """The route that builds each (name, parameter names) of one application."""
+    """The route that builds each (name, parameter names) of one application, and the
+    paths built lately: a list page builds hundreds, mostly the same from one view to
+    the next."""
+
+    PATHS_KEPT = 20_000
 
     def __init__(self, app: ASGIApp) -> None:
         self._app = app
         self._routes: dict[tuple[str, frozenset[str]], Any] = {}
+        self._paths: dict[tuple, str] = {}
 
     def path_for(self, name: str, /, **params: Any) -> str:
+        try:
+            key = (name, *params.items())
+            path = self._paths.get(key)
+        except TypeError:  # a parameter that cannot be a key: build it every time
+            return self._route(name, params).url_path_for(name, **params)
+        if path is None:
+            if len(self._paths) >= self.PATHS_KEPT:
+                self._paths.clear()
+            path = self._paths[key] = self._route(name, params).url_path_for(name, **params)
+        return path
+
+    def _route(self, name: str, params: dict[str, Any]):
         key = (name, frozenset(params))
         route = self._routes.get(key)
         if route is None:
@@ -45,7 +62,7 @@ class RouteNames:
                 break
             else:
                 raise NoMatchFound(name, params)
-        return route.url_path_for(name, **params)
+        return route
 
 
 def _origin(request: Request) -> str:
