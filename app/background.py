@@ -18,7 +18,7 @@ from app.config import Settings
 from app.db import Database
 from app.notifications.delivery import deliver_pending_mail
 from app.notifications.mailing import send_notification_mail
-from app.search.indexer import drain_outbox, maintain_index
+from app.search.indexer import drain_outbox, maintain_index, warm_index
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,10 @@ class BackgroundWorker:
         event.listen(db.sessions, "after_commit", lambda _session: self.wake.set())
 
     async def run(self) -> None:
+        try:
+            await anyio.to_thread.run_sync(warm_index, self.db, self.settings)
+        except Exception:
+            log.exception("warming the search index failed")
         waited = IDLE_SECONDS
         while True:
             if self.wake.is_set() or waited >= IDLE_SECONDS:

@@ -78,3 +78,6 @@ class SearchBackend(Protocol):
 
     def stats(self) -> dict[str, int]:
         """Documents held and bytes used."""
+
+    def warm(self) -> None:
+        """Read now what the first search would otherwise wait for (at server start)."""

@@ -85,6 +85,11 @@ def maintain_index(db: Database, settings: Settings) -> int:
         return backend.maintain() if locked else 0
 
 
+def warm_index(db: Database, settings: Settings) -> None:
+    """Make the first search after a start as fast as the next ones."""
+    get_backend(settings, db).warm()
+
+
 def count_searchable(db: Database) -> int:
     with db.session() as session:
         return sum(

@@ -419,6 +419,9 @@ class PostgresBackend:
     def maintain(self) -> int:
         return 0
 
+    def warm(self) -> None:
+        """Nothing to read ahead: PostgreSQL keeps its own caches."""
+
     def stats(self) -> dict[str, int]:
         with self.db.session() as session:
             documents = session.scalar(select(func.count()).select_from(search_document))

@@ -91,3 +91,16 @@ def test_a_failed_parallel_rebuild_stops_its_processes(tmp_path, monkeypatch):
     assert not multiprocessing.active_children()
     assert not list((tmp_path / "search").glob("build-*"))
     backend.close()
+
+
+def test_warm_reads_every_segments_columns(tmp_path, monkeypatch):
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_DOCUMENTS", 20)
+    monkeypatch.setattr(whoosh_bulk, "PARALLEL_MIN_DOCUMENTS", 20)
+    monkeypatch.setattr(whoosh_bulk, "rebuild_processes", lambda: 2)
+    backend = WhooshBackend(tmp_path / "search")
+    with backend.writer_lock(5):
+        list(backend.rebuild([_documents(250)]))
+    backend.warm()
+    assert len(backend._columns) == 2
+    assert sum(len(columns.newest) for columns in backend._columns.values()) == 250
+    backend.close()
