@@ -19,6 +19,7 @@ process keeps one searcher and refreshes it when the stamp changes.
 import fcntl
 import logging
 import math
+import multiprocessing
 import os
 import shutil
 import threading
@@ -73,6 +74,7 @@ RELATED_BOOST = 0.2
 # never holds the writer lock long. Bigger segments are compacted by `maillage reindex`.
 MERGE_FACTOR = 8
 MAX_MERGE_DOCS = 50_000
+MERGE_FAILED = 255  # the merging process's exit code when it failed
 # Filters whose allowed documents are kept per segment (one per kind of reader, mostly).
 ALLOWED_CACHE_SIZE = 32
 NONE = "-"
@@ -524,18 +526,25 @@ class WhooshBackend:
             )
 
     def maintain(self) -> int:
+        """Merge the smallest full tier of segments, in a process of its own: a merge is pure
+        Python, and in this one it would hold the interpreter, and so every request, for
+        seconds. The caller holds the writer lock, which the child works under."""
         with self._lock:
-            opened = self._writable()
-            writer = opened.index.writer(**WRITER_OPTIONS)
-            plan = _merge_plan(writer.segments)
-            if not plan:
-                writer.cancel()
-                return 0
-            started = time.monotonic()
-            writer.commit(mergetype=lambda w, segments: _merge(w, segments, plan))
+            path = self._writable().path
+        started = time.monotonic()
+        child = multiprocessing.get_context("spawn").Process(
+            target=_merge_tier, args=(str(path),), name="maillage-search-merge"
+        )
+        child.start()
+        child.join()
+        if child.exitcode not in range(0, MERGE_FAILED):
+            raise RuntimeError(f"merging search segments failed (exit code {child.exitcode})")
+        if child.exitcode:
             self._touch_stamp()
-            log.info("merged %s search segments in %.2f s", len(plan), time.monotonic() - started)
-            return len(plan)
+            log.info(
+                "merged %s search segments in %.2f s", child.exitcode, time.monotonic() - started
+            )
+        return child.exitcode
 
     def rebuild(self, batches: Iterable[Sequence[SearchDocument]]) -> Iterator[int]:
         for stale in self.root.glob("build-*"):
@@ -648,6 +657,22 @@ def _merge_plan(segments: Sequence) -> list:
         ):
             return members
     return []
+
+
+def _merge_tier(path: str) -> None:
+    """In a child process: merge the index's smallest full tier; the exit code tells how many
+    segments were merged."""
+    try:
+        writer = index.open_dir(path).writer(**WRITER_OPTIONS)
+        plan = _merge_plan(writer.segments)
+        if plan:
+            writer.commit(mergetype=lambda w, segments: _merge(w, segments, plan))
+        else:
+            writer.cancel()
+    except BaseException:
+        log.exception("merging search segments failed")
+        os._exit(MERGE_FAILED)
+    os._exit(min(len(plan), MERGE_FAILED - 1))
 
 
 def _merge(writer, segments: Sequence, plan: list) -> list:

@@ -104,3 +104,23 @@ def test_warm_reads_every_segments_columns(tmp_path, monkeypatch):
     assert len(backend._columns) == 2
     assert sum(len(columns.newest) for columns in backend._columns.values()) == 250
     backend.close()
+
+
+def test_small_segments_are_merged_by_a_child_process(tmp_path):
+    backend = WhooshBackend(tmp_path / "search")
+    documents = _documents(whoosh_backend.MERGE_FACTOR)
+    for document in documents:
+        with backend.writer_lock(5):
+            backend.apply([document], [])
+    with backend.writer_lock(5):
+        backend.apply([], [documents[0].key])
+    assert backend.maintenance_due()
+    with backend.writer_lock(5):
+        assert backend.maintain() == whoosh_backend.MERGE_FACTOR
+    with backend._searching() as searcher:
+        assert len(searcher.reader().leaf_readers()) == 1
+        assert searcher.doc_count() == len(documents) - 1
+    assert not backend.maintenance_due()
+    assert bodies(find(backend, "échantillon 3")) == [documents[3].body]
+    assert not find(backend, "échantillon 0").hits
+    backend.close()
