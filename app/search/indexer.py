@@ -22,9 +22,11 @@ from app.search.service import get_backend
 log = logging.getLogger(__name__)
 
 DRAIN_BATCH = 500
-# A drainer waits this long for another process's drain to finish, then leaves the rows
-# to whoever holds the lock (it will see them on its next pass).
-LOCK_WAIT_SECONDS = 1.0
+# A drainer waits this long for another process's drain or merge to finish, then leaves
+# the rows to whoever holds the lock (it will see them on its next pass, which may be
+# seconds away: waiting here, in a background thread, is what keeps a post findable
+# within a second of a merge ending).
+LOCK_WAIT_SECONDS = 10.0
 REINDEX_BATCH = 500
 
 

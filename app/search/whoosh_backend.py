@@ -75,8 +75,13 @@ RELATED_BOOST = 0.2
 MERGE_FACTOR = 8
 MAX_MERGE_DOCS = 50_000
 MERGE_FAILED = 255  # the merging process's exit code when it failed
+# Merging processes are forked from a server process started once with this module loaded:
+# quick to start (a fresh interpreter takes a second), and never a fork of a process
+# whose other threads may hold locks.
+_MERGING = multiprocessing.get_context("forkserver")
+_MERGING.set_forkserver_preload([__name__])
 # Filters whose allowed documents are kept per segment (one per kind of reader, mostly).
-ALLOWED_CACHE_SIZE = 32
+ALLOWED_CACHE_SIZE = 12
 NONE = "-"
 
 
@@ -532,7 +537,7 @@ class WhooshBackend:
         with self._lock:
             path = self._writable().path
         started = time.monotonic()
-        child = multiprocessing.get_context("spawn").Process(
+        child = _MERGING.Process(
             target=_merge_tier, args=(str(path),), name="maillage-search-merge"
         )
         child.start()

@@ -308,8 +308,14 @@ def _measure(server: Server, scenario: Scenario, sizes: Sizes, cookies: httpx.Co
     attempt = 0
     while attempt < ATTEMPTS:
         attempt += 1
-        before = server.cpu_by_worker()
-        result = drive(server.base_url, scenario.make_call, requests=scenario.requests, **options)
+        result = drive(
+            server.base_url,
+            scenario.make_call,
+            requests=scenario.requests,
+            clocks=server.cpu_by_worker,
+            **options,
+        )
+        before = result.clocks_at_start
         spent = {pid: seconds - before[pid] for pid, seconds in server.cpu_by_worker().items()}
         total = sum(spent.values())
         shares = [round(seconds / total, 2) if total else 0.0 for seconds in spent.values()]
