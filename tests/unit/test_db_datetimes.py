@@ -24,6 +24,16 @@ def test_sqlite_text_is_sqlalchemys(moment):
     assert ours(moment) == theirs(moment.astimezone(UTC).replace(tzinfo=None))
 
 
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_sqlite_text_reads_back_as_the_same_moment(moment):
+    dialect = sqlite.dialect()
+    impl = UTCDateTime().dialect_impl(dialect)
+    stored = impl.bind_processor(dialect)(moment)
+    read = impl.result_processor(dialect, None)(stored)
+    assert read == moment
+    assert read.tzinfo is UTC
+
+
 def test_naive_datetimes_are_refused():
     dialect = sqlite.dialect()
     process = UTCDateTime().dialect_impl(dialect).bind_processor(dialect)
