@@ -2,6 +2,7 @@
 per member and category a notification level; and how the two combine."""
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app.accounts.models import User
@@ -19,19 +20,27 @@ def get_topic_user(session: Session, *, user: User, topic: Topic) -> TopicUser |
 
 
 def ensure_topic_user(session: Session, *, user_id: int, topic: Topic) -> TopicUser:
-    """The member's row for `topic`, added to the session if they had none."""
+    """The member's row for `topic`, inserted if they had none.
+
+    Two requests of one member (two tabs opening a topic) may both find no row: the
+    insert leaves a row that appeared meanwhile as it is, rather than failing.
+    """
     row = session.get(TopicUser, (topic.id, user_id))
     if row is None:
-        row = TopicUser(
-            topic_id=topic.id,
-            user_id=user_id,
-            network_id=topic.network_id,
-            last_read_post_number=0,
-            posted=False,
-            is_private_participant=False,
+        dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+        session.execute(
+            dialect.insert(TopicUser)
+            .values(
+                topic_id=topic.id,
+                user_id=user_id,
+                network_id=topic.network_id,
+                last_read_post_number=0,
+                posted=False,
+                is_private_participant=False,
+            )
+            .on_conflict_do_nothing()
         )
-        session.add(row)
-        session.flush()  # later lookups in the same request must find it
+        row = session.get(TopicUser, (topic.id, user_id))
     return row
 
 

@@ -22,8 +22,9 @@ from whoosh.index import Index
 from whoosh.multiproc import MpWriter
 from whoosh.writing import IndexWriter
 
-# Postings per marshalled chunk of a spilled run.
-CHUNK = 20_000
+# Postings per marshalled chunk of a spilled run. The final merge holds one chunk of every
+# run at once (up to 128 runs, some 250 bytes a posting): 64 MB at most.
+CHUNK = 2_000
 # A rebuild goes parallel from this many documents: below, starting processes costs more.
 PARALLEL_MIN_DOCUMENTS = 5_000
 # Memory for the postings of one writer before it spills a run, in Whoosh's own estimate

@@ -166,4 +166,7 @@ class UnexpectedErrorMiddleware:
                 raise
             request = Request(scope, receive)
             log.exception("unhandled error on %s %s", request.method, request.url.path)
+            # The failed request's session is gone, and with it what its objects could load:
+            # the error page loads the person again.
+            request.state.principal = None
             await error_response(request, 500, "internal_error")(scope, receive, send)

@@ -1,5 +1,7 @@
 """The topic page's order, nesting and pages, and the topic lists."""
 
+from sqlalchemy import select
+
 from app.db import utcnow
 from app.forum import lists, member_state, posting, reading, tags
 from app.forum.lists import ListKind
@@ -234,3 +236,26 @@ def test_latest_across_networks_and_bookmarks(session):
     )
     session.flush()
     assert [t.title for t in lists.list_bookmarks(session, bob).topics] == ["Gardé"]
+
+
+def test_a_read_position_added_meanwhile_by_another_request_is_kept(session, monkeypatch):
+    # Two tabs of one member open a topic at once: both find no row, both insert.
+    forum = make_forum(session)
+    topic = start_topic(session, forum.alice, forum.category)
+    member_state.mark_read(session, user=forum.bob, topic=topic, up_to_post_number=1)
+    session.commit()
+    found_nothing = {"first": True}
+    real_get = session.get
+
+    def get(entity, key, **options):
+        if entity is member_state.TopicUser and found_nothing.pop("first", False):
+            return None  # what the second request saw before the first one committed
+        return real_get(entity, key, **options)
+
+    monkeypatch.setattr(session, "get", get)
+    row = member_state.mark_read(session, user=forum.bob, topic=topic, up_to_post_number=1)
+    session.commit()
+    assert row.last_read_post_number == 1
+    monkeypatch.undo()
+    rows = session.scalars(select(member_state.TopicUser).filter_by(topic_id=topic.id)).all()
+    assert sorted(r.user_id for r in rows) == sorted({forum.alice.id, forum.bob.id})

@@ -14,6 +14,7 @@ from app.main import create_app
 from app.networks import charter, service
 from app.networks.models import JoinRequest, MembershipMode, Role
 from app.notifications.models import MailOutbox
+from app.web.deps import DbSession, Viewer
 from tests.conftest import WebClient
 from tests.factories import (
     DEFAULT_PASSWORD,
@@ -374,6 +375,11 @@ def failing_app(app):
     def api_boom():
         raise RuntimeError("secret internal detail")
 
+    @app.get("/test-only/boom-after-rollback")
+    def boom_after_rollback(db: DbSession, viewer: Viewer):
+        db.rollback()  # as a failed flush leaves it: the signed-in person's row is expired
+        raise RuntimeError("secret internal detail")
+
     return app
 
 
@@ -406,6 +412,18 @@ def test_unexpected_errors_show_a_plain_500_page(failing_app, session, caplog):
         assert api.json()["error"]["code"] == "internal_error"
         assert "secret" not in api.text
     assert "secret internal detail" in caplog.text  # logged for the operator
+
+
+def test_the_500_page_of_a_signed_in_person_after_a_rollback(failing_app, session, caplog):
+    user = UserFactory(display_name="Camille Durand")
+    session.commit()
+    with WebClient(failing_app, base_url="http://testserver", raise_server_exceptions=False) as web:
+        web.login(user)
+        response = web.get("/test-only/boom-after-rollback")
+    assert response.status_code == 500
+    assert_in_layout_without_traceback(response)
+    assert "Camille Durand" in response.text
+    assert "DetachedInstanceError" not in caplog.text
 
 
 def test_api_paths_get_json_errors(client):
