@@ -21,6 +21,14 @@ def _documents(count: int):
     ]
 
 
+@pytest.fixture
+def parallel_rebuild(monkeypatch):
+    """Rebuilds of 20 documents or more go parallel, on two processes whatever the machine."""
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_DOCUMENTS", 20)
+    monkeypatch.setattr(whoosh_bulk, "PARALLEL_MIN_DOCUMENTS", 20)
+    monkeypatch.setattr(whoosh_bulk, "rebuild_processes", lambda: 2)
+
+
 def _postings(folder) -> dict:
     """Every term with its documents and their encoded values (weights, positions)."""
     with index.open_dir(str(folder)).reader() as reader:
@@ -55,10 +63,7 @@ def test_read_ahead_stops_at_enough_documents():
     assert ahead == [[1]] and list(rest) == []
 
 
-def test_a_large_rebuild_writes_one_segment_per_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "rebuild_processes", lambda: 2)
+def test_a_large_rebuild_writes_one_segment_per_process(tmp_path, parallel_rebuild):
     backend = WhooshBackend(tmp_path / "search")
     documents = _documents(250)
     batches = [documents[start : start + 9] for start in range(0, 250, 9)]
@@ -74,10 +79,7 @@ def test_a_large_rebuild_writes_one_segment_per_process(tmp_path, monkeypatch):
     backend.close()
 
 
-def test_a_failed_parallel_rebuild_stops_its_processes(tmp_path, monkeypatch):
-    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "rebuild_processes", lambda: 2)
+def test_a_failed_parallel_rebuild_stops_its_processes(tmp_path, parallel_rebuild):
     backend = WhooshBackend(tmp_path / "search")
     documents = _documents(300)
 
@@ -93,10 +95,7 @@ def test_a_failed_parallel_rebuild_stops_its_processes(tmp_path, monkeypatch):
     backend.close()
 
 
-def test_warm_reads_every_segments_columns(tmp_path, monkeypatch):
-    monkeypatch.setattr(whoosh_backend, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "PARALLEL_MIN_DOCUMENTS", 20)
-    monkeypatch.setattr(whoosh_bulk, "rebuild_processes", lambda: 2)
+def test_warm_reads_every_segments_columns(tmp_path, parallel_rebuild):
     backend = WhooshBackend(tmp_path / "search")
     with backend.writer_lock(5):
         list(backend.rebuild([_documents(250)]))
