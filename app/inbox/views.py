@@ -23,7 +23,7 @@ from app.networks.models import RequestStatus as JoinStatus
 from app.policy import Action, Principal
 from app.web.deps import AppSettings, DbSession, Viewer
 from app.web.forms import FormResult, form_parser
-from app.web.render import flash, redirect, render
+from app.web.render import apply_change, flash, redirect, render
 
 router = APIRouter()
 
@@ -240,28 +240,24 @@ def request_assign(
 @router.post("/requests/{request_id}/close", name="request_close")
 def request_close(request: Request, request_id: int, db: DbSession, viewer: Viewer) -> Response:
     inbox_request = _staff_request(db, viewer, request_id)
-    try:
-        service.close(db, actor=viewer.user, request=inbox_request)
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(request, _("The request is closed."))
+    apply_change(
+        request,
+        db,
+        lambda: service.close(db, actor=viewer.user, request=inbox_request),
+        _("The request is closed."),
+    )
     return redirect(request, thread_url(request, inbox_request))
 
 
 @router.post("/requests/{request_id}/reopen", name="request_reopen")
 def request_reopen(request: Request, request_id: int, db: DbSession, viewer: Viewer) -> Response:
     inbox_request = _staff_request(db, viewer, request_id)
-    try:
-        service.reopen(db, actor=viewer.user, request=inbox_request)
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(request, _("The request is open again."))
+    apply_change(
+        request,
+        db,
+        lambda: service.reopen(db, actor=viewer.user, request=inbox_request),
+        _("The request is open again."),
+    )
     return redirect(request, thread_url(request, inbox_request))
 
 
@@ -280,8 +276,11 @@ def request_join_decide(
     if not form.ok or join_request is None:
         flash(request, _("Choose to accept or decline the request."), "error")
         return redirect(request, thread_url(request, inbox_request))
-    try:
-        service.decide_join(
+    name = join_request.user.display_name
+    apply_change(
+        request,
+        db,
+        lambda: service.decide_join(
             db,
             actor=viewer.user,
             request=inbox_request,
@@ -289,15 +288,9 @@ def request_join_decide(
             decision=form.data.decision,
             message=form.data.message,
             network_url=network_url(request, settings, inbox_request.network),
-        )
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        name = join_request.user.display_name
-        if form.data.decision == JoinStatus.ACCEPTED:
-            flash(request, _("%(name)s is now a member.", name=name))
-        else:
-            flash(request, _("The request of %(name)s has been declined.", name=name))
+        ),
+        _("%(name)s is now a member.", name=name)
+        if form.data.decision == JoinStatus.ACCEPTED
+        else _("The request of %(name)s has been declined.", name=name),
+    )
     return redirect(request, thread_url(request, inbox_request))

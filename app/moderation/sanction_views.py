@@ -15,7 +15,7 @@ from app import policy
 from app.accounts import service as accounts_service
 from app.accounts.models import User
 from app.db import utcnow
-from app.errors import DomainError, NotAuthenticated, NotFound
+from app.errors import NotAuthenticated, NotFound
 from app.i18n import _
 from app.moderation import notes, sanctions
 from app.moderation.sanction_models import MemberNote, MemberSanction, SanctionKind
@@ -25,7 +25,7 @@ from app.networks.models import Membership, Network
 from app.policy import Action, Principal
 from app.web.deps import DbSession, Viewer
 from app.web.forms import FormResult, form_parser
-from app.web.render import flash, redirect, render
+from app.web.render import apply_change, flash, redirect, render
 
 router = APIRouter()
 
@@ -109,8 +109,10 @@ def member_sanction(
     if not form.ok:
         flash(request, _first_error(form), "error")
         return redirect(request, _panel_url(request, member, network))
-    try:
-        sanctions.sanction_member(
+    apply_change(
+        request,
+        db,
+        lambda: sanctions.sanction_member(
             db,
             actor=viewer.user,
             network=network,
@@ -119,22 +121,11 @@ def member_sanction(
             until=form.data.until,
             reason=form.data.reason,
             network_url=_network_path(request, network),
-        )
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        if form.data.kind == SanctionKind.SILENCE:
-            flash(
-                request,
-                _("%(name)s is silenced; they have been told why.", name=member.display_name),
-            )
-        else:
-            flash(
-                request,
-                _("%(name)s is suspended; they have been told why.", name=member.display_name),
-            )
+        ),
+        _("%(name)s is silenced; they have been told why.", name=member.display_name)
+        if form.data.kind == SanctionKind.SILENCE
+        else _("%(name)s is suspended; they have been told why.", name=member.display_name),
+    )
     return redirect(request, _panel_url(request, member, network))
 
 
@@ -150,23 +141,18 @@ def member_sanction_lift(
     network = _load(db, viewer, slug, Action.MEMBER_SANCTION)
     sanction = sanctions.get_sanction(db, network=network, sanction_id=sanction_id)
     reason = form.data.reason if form.ok else ""
-    try:
-        sanctions.lift_sanction(
+    apply_change(
+        request,
+        db,
+        lambda: sanctions.lift_sanction(
             db,
             actor=viewer.user,
             sanction=sanction,
             reason=reason,
             network_url=_network_path(request, network),
-        )
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(
-            request,
-            _("The sanction is lifted; %(name)s has been told.", name=sanction.user.display_name),
-        )
+        ),
+        _("The sanction is lifted; %(name)s has been told.", name=sanction.user.display_name),
+    )
     return redirect(request, _panel_url(request, sanction.user, network))
 
 
@@ -184,14 +170,14 @@ def member_note_add(
     if not form.ok:
         flash(request, _first_error(form), "error")
         return redirect(request, _panel_url(request, member, network))
-    try:
-        notes.add_note(db, actor=viewer.user, network=network, user=member, body=form.data.body)
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(request, _("The note has been added."))
+    apply_change(
+        request,
+        db,
+        lambda: notes.add_note(
+            db, actor=viewer.user, network=network, user=member, body=form.data.body
+        ),
+        _("The note has been added."),
+    )
     return redirect(request, _panel_url(request, member, network))
 
 
@@ -208,16 +194,14 @@ def account_suspend(
     if not form.ok:
         flash(request, _first_error(form), "error")
         return redirect(request, _panel_url(request, person, None))
-    try:
-        sanctions.suspend_account(
+    apply_change(
+        request,
+        db,
+        lambda: sanctions.suspend_account(
             db, actor=viewer.user, user=person, until=form.data.until, reason=form.data.reason
-        )
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(request, _("The account of %(name)s is suspended.", name=person.display_name))
+        ),
+        _("The account of %(name)s is suspended.", name=person.display_name),
+    )
     return redirect(request, _panel_url(request, person, None))
 
 
@@ -230,16 +214,12 @@ def account_suspension_lift(
     sanction = sanctions.get_sanction(db, network=None, sanction_id=sanction_id)
     if sanction.user_id != person.id:
         raise NotFound()
-    try:
-        sanctions.lift_sanction(db, actor=viewer.user, sanction=sanction)
-    except DomainError as error:
-        db.rollback()
-        flash(request, error.message, "error")
-    else:
-        db.commit()
-        flash(
-            request, _("The account of %(name)s is no longer suspended.", name=person.display_name)
-        )
+    apply_change(
+        request,
+        db,
+        lambda: sanctions.lift_sanction(db, actor=viewer.user, sanction=sanction),
+        _("The account of %(name)s is no longer suspended.", name=person.display_name),
+    )
     return redirect(request, _panel_url(request, person, None))
 
 

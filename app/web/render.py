@@ -1,5 +1,6 @@
 """Pages and fragments from the same templates; the only code that reads htmx headers."""
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -10,8 +11,10 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 
 from app import i18n
+from app.errors import DomainError
 from app.policy import ANONYMOUS, can
 from app.web.csrf import csrf_token
 from app.web.urls import url_for
@@ -31,6 +34,20 @@ def flash(request: Request, message: str, category: str = "success") -> None:
     """Keep a message for the next page this browser shows."""
     request.session.setdefault(FLASH_KEY, [])
     request.session[FLASH_KEY] = [*request.session[FLASH_KEY], [category, message]]
+
+
+def apply_change(request: Request, db: Session, change: Callable[[], object], done: str) -> bool:
+    """Make `change` in the request's transaction, then commit and flash `done`; when the
+    domain refuses it, roll back and flash why. Returns whether the change was made."""
+    try:
+        change()
+    except DomainError as error:
+        db.rollback()
+        flash(request, error.message, "error")
+        return False
+    db.commit()
+    flash(request, done)
+    return True
 
 
 def _page_context(request: Request) -> dict:
